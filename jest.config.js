@@ -1,0 +1,61 @@
+// Jest runs in native ESM mode (Nest 12 packages are ESM-only); see scripts/test.js for the flags.
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = import.meta.dirname;
+const rootPkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+// Workspace packages resolve to their TypeScript sources, so tests never need a build.
+const workspaceMap = {};
+for (const ws of rootPkg.workspaces) {
+  const { name } = JSON.parse(fs.readFileSync(path.join(root, ws, 'package.json'), 'utf8'));
+  const entry = ws.startsWith('apps/') ? 'src/main.ts' : 'src/index.ts';
+  workspaceMap[`^${name.replace('/', '\\/')}$`] = `<rootDir>/${ws}/${entry}`;
+}
+
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'es6' },
+    sourceMaps: 'inline',
+  },
+];
+
+const common = {
+  rootDir: root,
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: { ...workspaceMap, '^(\\.{1,2}/.*)\\.js$': '$1' },
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/.data/'],
+};
+
+export default {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{libs,plugins,apps}/*/src/**/*.spec.ts', '<rootDir>/test/simulators/src/**/*.spec.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+  ],
+};

@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { ADMIN_DATABASE_URL, databaseUrl } from './services.js';
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh, migrated database for one test file, cloned from the template that global setup
+ * built. Names carry the jest parent pid so global teardown can sweep leftovers.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const template = process.env.SWITCHBOARD_TEST_TEMPLATE_DB;
+  if (!template) throw new Error('SWITCHBOARD_TEST_TEMPLATE_DB is not set: run through jest (global setup)');
+  const name = `sb_test_${process.env.SWITCHBOARD_TEST_RUN_ID ?? process.ppid}_${randomBytes(5).toString("hex")}`;
+  await withAdmin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+  return {
+    name,
+    url: databaseUrl(name),
+    drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+/** An empty database (no migrations), for the migration runner's own tests. */
+export async function createEmptyDatabase(): Promise<TestDatabase> {
+  const name = `sb_test_${process.env.SWITCHBOARD_TEST_RUN_ID ?? process.ppid}_${randomBytes(5).toString("hex")}`;
+  await withAdmin((c) => c.query(`CREATE DATABASE "${name}"`));
+  return {
+    name,
+    url: databaseUrl(name),
+    drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}

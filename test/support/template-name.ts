@@ -1,0 +1,3 @@
+export function templateDatabaseName(migrationsHash: string): string {
+  return `sb_test_tpl_${migrationsHash.slice(0, 12)}`;
+}
