@@ -56,3 +56,18 @@ export type {
   WebhookTemplate,
 } from '@switchboard/core';
 export * from './payload-readers.js';
+// Credential DTOs use class-validator; plugins take it from the SDK so the platform and every
+// plugin share one copy (its metadata store is per copy, so two copies would not validate).
+export {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';

@@ -64,7 +64,11 @@ export interface WebhookTemplate {
 }
 
 export interface WebhookConfig {
-  /** The public URL of this connection's webhook endpoint, with the token query parameter when used. */
+  /**
+   * The public URL of this connection's webhook endpoint (`.../webhooks/:provider/:connectionId`),
+   * without any token. Plugins add the token where the provider can carry it (query parameter
+   * `token` by default, or the `x-switchboard-token` header).
+   */
   url: string;
   /** Current secret (token or HMAC key). */
   secret: string;
