@@ -1,0 +1,50 @@
+import { ProviderError } from '@switchboard/plugin-sdk';
+import { TRACKDRIVE } from './trackdrive.constants.js';
+
+/**
+ * Our opaque cursor for getCalls: TrackDrive's own `metadata.next_cursor`, kept as the exact
+ * string the API sent (it is a large number; we never do arithmetic on it), wrapped with a
+ * version so the format can change without misreading old saved cursors.
+ */
+export interface TrackDriveCursor {
+  /** TrackDrive's cursor value to send as `cursor`. */
+  cursor: string;
+}
+
+const PREFIX = 'td1.';
+
+export function encodeCursor(value: TrackDriveCursor): string {
+  return PREFIX + Buffer.from(JSON.stringify({ c: value.cursor }), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(encoded: string): TrackDriveCursor {
+  const invalid = () =>
+    new ProviderError(TRACKDRIVE, 'invalid_cursor', false, 'trackdrive cursor is not one this plugin issued');
+  if (!encoded.startsWith(PREFIX)) throw invalid();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(encoded.slice(PREFIX.length), 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  const cursor = (parsed as { c?: unknown } | null)?.c;
+  if (typeof cursor !== 'string' || !isProviderCursor(cursor)) throw invalid();
+  return { cursor };
+}
+
+/** TrackDrive cursors are decimal numbers ("-1", "171883555347870", "1.7188355534787E+14"). */
+export function isProviderCursor(value: string): boolean {
+  return /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(value);
+}
+
+/** Reads metadata.next_cursor; undefined when it says "last page" (0) or is missing/garbled. */
+export function readNextCursor(value: unknown): string | undefined {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value === 0) return undefined;
+    return Number.isInteger(value) ? BigInt(value).toString() : String(value);
+  }
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  if (!isProviderCursor(text) || Number(text) === 0) return undefined;
+  return text;
+}
