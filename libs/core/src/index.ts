@@ -13,3 +13,4 @@ export * from './plugins/manifest-validation.js';
 export * from './plugins/plugin-discovery.js';
 export * from './plugins/provider-registry.js';
 export * from './plugins/plugins.module.js';
+export * from './http/public-route.decorator.js';

@@ -87,6 +87,7 @@ export class UndiciProviderHttpClient implements ProviderHttpClient {
     const timeout = req.timeoutMs ?? this.options.defaultTimeoutMs ?? 30_000;
     const started = performance.now();
     let response: Dispatcher.ResponseData;
+    let text: string;
     try {
       response = await undiciRequest(url, {
         method: req.method,
@@ -96,12 +97,13 @@ export class UndiciProviderHttpClient implements ProviderHttpClient {
         headersTimeout: timeout,
         bodyTimeout: timeout,
       });
+      text = await response.body.text().catch(() => '');
     } catch (error) {
       this.observe(req.endpoint, 'error', started);
       throw this.networkError(req, error);
+    } finally {
+      this.rateLimiter.release?.(this.options.rateLimitKey);
     }
-
-    const text = await response.body.text().catch(() => '');
     this.observe(req.endpoint, response.statusCode, started);
     const responseHeaders = flattenHeaders(response.headers);
     const status = response.statusCode;

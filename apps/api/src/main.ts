@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { loadConfigOrExit, loadDotEnv } from '@switchboard/config';
+import { discoverPlugins } from '@switchboard/core';
+import { createApiApp } from './api-app.js';
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  const config = loadConfigOrExit();
+  const discovery = await discoverPlugins({
+    rootDir: process.cwd(),
+    explicit: config.plugins,
+    explicitOnly: !config.pluginsScan,
+  });
+  const app = await createApiApp(config, discovery);
+  await app.listen({ port: config.port, host: config.host });
+  const base = config.publicBaseUrl;
+  new Logger('Api').log(
+    `Switchboard API listening on ${config.host}:${config.port} — docs ${base}/docs, health ${base}/health/ready, metrics ${base}/metrics`,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`switchboard api failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,62 @@
+import { ConfigError } from '@switchboard/core';
+import { loadConfig } from './app-config.js';
+
+const KEY = Buffer.alloc(32, 7).toString('base64');
+const valid = {
+  DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/switchboard',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  ENCRYPTION_KEYS: `k1:${KEY}`,
+};
+
+describe('loadConfig', () => {
+  it('applies defaults to a minimal valid environment', () => {
+    const config = loadConfig(valid);
+    expect(config.port).toBe(3000);
+    expect(config.publicBaseUrl).toBe('http://localhost:3000');
+    expect(config.webhook.bodyLimitBytes).toBe(262144);
+    expect(config.webhook.toleranceSeconds).toBe(300);
+    expect(config.encryptionKeys).toEqual([{ id: 'k1', key: Buffer.alloc(32, 7) }]);
+  });
+
+  it('names the missing variable and what it should look like', () => {
+    const { DATABASE_URL: _omit, ...rest } = valid;
+    expect(() => loadConfig(rest)).toThrow(ConfigError);
+    expect(() => loadConfig(rest)).toThrow(/DATABASE_URL must be a PostgreSQL URL like postgresql:\/\/.* \(it is not set\)/);
+  });
+
+  it('echoes ordinary bad values but never secret ones', () => {
+    expect(() => loadConfig({ ...valid, PORT: 'eighty' })).toThrow(/PORT must be a TCP port number.*got "eighty"/);
+    let message = '';
+    try {
+      loadConfig({ ...valid, ENCRYPTION_KEYS: 'k1:super-secret-but-short' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/ENCRYPTION_KEYS must be/);
+    expect(message).not.toContain('super-secret');
+  });
+
+  it('reports every bad variable on one line', () => {
+    const error = (() => {
+      try {
+        loadConfig({ ...valid, PORT: '0', REDIS_URL: 'http://nope' });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message.split('\n')).toHaveLength(1);
+    expect(error?.message).toMatch(/PORT/);
+    expect(error?.message).toMatch(/REDIS_URL/);
+  });
+
+  it('requires an admin token in production', () => {
+    expect(() => loadConfig({ ...valid, NODE_ENV: 'production' })).toThrow(/ADMIN_TOKEN/);
+  });
+
+  it('parses lists and booleans', () => {
+    const config = loadConfig({ ...valid, PLUGINS: ' a, ./b ,', LOG_REQUESTS: 'false', TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1' });
+    expect(config.plugins).toEqual(['a', './b']);
+    expect(config.logRequests).toBe(false);
+    expect(config.webhook.trustedProxies).toEqual(['10.0.0.0/8', '127.0.0.1']);
+  });
+});

@@ -1,0 +1,127 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import * as fs from 'node:fs';
+import { ConfigError } from '@switchboard/core';
+import { EXPECTED, Environment, SECRET_VARIABLES } from './environment.js';
+
+export interface EncryptionKey {
+  id: string;
+  key: Buffer;
+}
+
+/** The validated configuration every module reads. Built once at startup. */
+export class AppConfig {
+  constructor(
+    readonly nodeEnv: 'development' | 'production' | 'test',
+    readonly port: number,
+    readonly host: string,
+    readonly databaseUrl: string,
+    readonly databasePoolSize: number,
+    readonly redisUrl: string,
+    readonly redisPrefix: string,
+    readonly publicBaseUrl: string,
+    readonly logLevel: string,
+    readonly logRequests: boolean,
+    /** First key encrypts; all keys decrypt (so keys can be rotated). */
+    readonly encryptionKeys: EncryptionKey[],
+    readonly adminToken: string | undefined,
+    readonly plugins: string[],
+    readonly pluginsScan: boolean,
+    readonly webhook: {
+      bodyLimitBytes: number;
+      toleranceSeconds: number;
+      rateLimitPerSecond: number;
+      trustedProxies: string[];
+      maxAttempts: number;
+    },
+    readonly worker: { concurrency: number; port: number },
+  ) {}
+}
+
+/**
+ * Validates the environment and builds AppConfig. Throws ConfigError whose message is one line
+ * per bad variable, naming it and what it should look like; secret values are never echoed.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw = plainToInstance(Environment, { ...env });
+  const errors = validateSync(raw, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => {
+      const name = e.property as keyof Environment;
+      const value = env[name];
+      const got =
+        value === undefined || value === ''
+          ? 'it is not set'
+          : SECRET_VARIABLES.has(name)
+            ? 'the value given is not of that form'
+            : `got "${String(value).slice(0, 80)}"`;
+      return `${name} must be ${EXPECTED[name]} (${got})`;
+    });
+    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+  }
+  const port = raw.PORT ?? 3000;
+  const keys = raw.ENCRYPTION_KEYS.split(',').map((pair) => {
+    const [id, b64] = pair.split(':');
+    const key = Buffer.from(b64, 'base64');
+    if (key.length !== 32) {
+      throw new ConfigError(`Invalid configuration: ENCRYPTION_KEYS key "${id}" must decode to 32 bytes`);
+    }
+    return { id, key };
+  });
+  const nodeEnv = (raw.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
+  if (nodeEnv === 'production' && !raw.ADMIN_TOKEN) {
+    throw new ConfigError(`Invalid configuration: ADMIN_TOKEN must be ${EXPECTED.ADMIN_TOKEN} in production (it is not set)`);
+  }
+  return new AppConfig(
+    nodeEnv,
+    port,
+    raw.HOST ?? '0.0.0.0',
+    raw.DATABASE_URL,
+    raw.DATABASE_POOL_SIZE ?? 10,
+    raw.REDIS_URL,
+    raw.REDIS_PREFIX ?? 'sb',
+    (raw.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    raw.LOG_LEVEL ?? 'info',
+    raw.LOG_REQUESTS ?? true,
+    keys,
+    raw.ADMIN_TOKEN,
+    splitList(raw.PLUGINS),
+    raw.PLUGINS_SCAN ?? true,
+    {
+      bodyLimitBytes: raw.WEBHOOK_BODY_LIMIT_BYTES ?? 256 * 1024,
+      toleranceSeconds: raw.WEBHOOK_TOLERANCE_SECONDS ?? 300,
+      rateLimitPerSecond: raw.WEBHOOK_RATE_LIMIT_PER_SECOND ?? 1000,
+      trustedProxies: splitList(raw.TRUSTED_PROXIES),
+      maxAttempts: raw.WEBHOOK_MAX_ATTEMPTS ?? 8,
+    },
+    { concurrency: raw.WORKER_CONCURRENCY ?? 50, port: raw.WORKER_PORT ?? 3001 },
+  );
+}
+
+/** Loads ./.env into process.env when present; variables already set win. */
+export function loadDotEnv(file = '.env'): void {
+  if (fs.existsSync(file)) process.loadEnvFile(file);
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * loadConfig for process entry points: on a bad value prints the one-line reason to stderr and
+ * exits with status 1, instead of a stack trace.
+ */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './envelope-cipher.js';
+export * from './crypto.module.js';

@@ -1,0 +1,3 @@
+export * from './redaction.js';
+export * from './logging.module.js';
+export { Logger as PinoNestLogger } from 'nestjs-pino';

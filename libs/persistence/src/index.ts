@@ -1,0 +1,18 @@
+export * from './database/database-pool.js';
+export * from './database/prisma.service.js';
+export * from './persistence.module.js';
+export * from './repositories/connection.repository.js';
+export * from './migrations/migration-runner.js';
+export { Prisma } from './generated/prisma/client.js';
+export type {
+  Call,
+  CallEvent,
+  Campaign as CampaignRecord,
+  ProviderConnection,
+  SyncStatus,
+  TrackingNumber as TrackingNumberRecord,
+  WebhookLog,
+  ApiKey,
+} from './generated/prisma/client.js';
+export { CallStatus as CallStatusEnum, ConnectionMode, WebhookStatus, SyncState } from './generated/prisma/enums.js';
+export type { ConnectionMode as ConnectionModeValue } from './generated/prisma/enums.js';

@@ -1,0 +1,26 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@switchboard/config';
+import { DatabasePool } from './database/database-pool.js';
+import { PrismaService } from './database/prisma.service.js';
+import { ConnectionRepository } from './repositories/connection.repository.js';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DatabasePool,
+      useFactory: (config: AppConfig) => new DatabasePool(config.databaseUrl, config.databasePoolSize),
+      inject: [AppConfig],
+    },
+    PrismaService,
+    ConnectionRepository,
+  ],
+  exports: [DatabasePool, PrismaService, ConnectionRepository],
+})
+export class PersistenceModule implements OnApplicationShutdown {
+  constructor(@Inject(DatabasePool) private readonly pool: DatabasePool) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end().catch(() => undefined);
+  }
+}

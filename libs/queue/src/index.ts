@@ -1,0 +1,4 @@
+export * from './queue-names.js';
+export * from './job-payloads.js';
+export * from './connection-options.js';
+export * from './queue.module.js';

@@ -1,0 +1,28 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { AppConfig } from '@switchboard/config';
+import { producerConnection } from './connection-options.js';
+import { ALL_QUEUES } from './queue-names.js';
+
+/** Registers every queue for producers (api, cli) and processors (worker). */
+@Global()
+@Module({})
+export class QueueModule {
+  static forRoot(): DynamicModule {
+    const registered = BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name })));
+    return {
+      module: QueueModule,
+      imports: [
+        BullModule.forRootAsync({
+          useFactory: (config: AppConfig) => ({
+            connection: producerConnection(config.redisUrl),
+            prefix: config.redisPrefix,
+          }),
+          inject: [AppConfig],
+        }),
+        registered,
+      ],
+      exports: [registered],
+    };
+  }
+}
