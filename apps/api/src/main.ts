@@ -7,11 +7,7 @@ import { createApiApp } from './api-app.js';
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfigOrExit();
-  const discovery = await discoverPlugins({
-    rootDir: process.cwd(),
-    explicit: config.plugins,
-    explicitOnly: !config.pluginsScan,
-  });
+  const discovery = await discoverPlugins(config.pluginDiscovery);
   const app = await createApiApp(config, discovery);
   await app.listen({ port: config.port, host: config.host });
   const base = config.publicBaseUrl;

@@ -36,6 +36,11 @@ export class AppConfig {
     },
     readonly worker: { concurrency: number; port: number },
   ) {}
+
+  /** Options for plugin discovery (core's discoverPlugins): scan node_modules from the working directory, plus PLUGINS. */
+  get pluginDiscovery(): { rootDir: string; explicit: string[]; explicitOnly: boolean } {
+    return { rootDir: process.cwd(), explicit: this.plugins, explicitOnly: !this.pluginsScan };
+  }
 }
 
 /**

@@ -14,3 +14,4 @@ export * from './plugins/plugin-discovery.js';
 export * from './plugins/provider-registry.js';
 export * from './plugins/plugins.module.js';
 export * from './http/public-route.decorator.js';
+export * from './webhooks/webhook-body.js';

@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { discoverPlugins } from '@switchboard/core';
+import { cliConfig } from '../cli-context.js';
+import { printJson, printTable } from '../output.js';
+
+export function registerPlugins(program: Command): void {
+  program
+    .command('plugins')
+    .description('list the provider plugins this installation finds, and the ones that fail to load')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      const config = cliConfig();
+      const { loaded, failed } = await discoverPlugins(config.pluginDiscovery);
+      const rows = [
+        ...loaded.map((p) => ({
+          provider: p.manifest.provider,
+          version: p.manifest.version,
+          package: p.packageName,
+          status: 'loaded',
+          features: Object.entries(p.manifest.features)
+            .filter(([, on]) => on)
+            .map(([name]) => name)
+            .join(','),
+        })),
+        ...failed.map((f) => ({ provider: f.provider ?? '', version: '', package: f.packageName, status: 'failed', features: f.reason })),
+      ];
+      if (options.json) return printJson(rows);
+      printTable(rows, ['provider', 'version', 'package', 'status', 'features']);
+    });
+}
