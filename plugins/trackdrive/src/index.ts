@@ -4,7 +4,11 @@ export { TrackDrivePlugin };
 export { TrackDriveAdapter, resolveBaseUrl } from './trackdrive.adapter.js';
 export { TrackDriveCredentials, TRACKDRIVE_SECRET_CREDENTIAL_FIELDS } from './trackdrive.credentials.js';
 export { TRACKDRIVE, TRACKDRIVE_DEFAULT_API_BASE_URL } from './trackdrive.constants.js';
-export { TRACKDRIVE_STATUS_MAP, TRACKDRIVE_STATUS_PREFIXES, mapTrackDriveStatus } from './trackdrive.status.js';
+export {
+  TRACKDRIVE_STATUS_MAP,
+  TRACKDRIVE_STATUS_PREFIXES,
+  mapTrackDriveStatus,
+} from './trackdrive.status.js';
 export {
   TRACKDRIVE_TRIGGERS,
   TRACKDRIVE_TRIGGER_SPECS,

@@ -95,7 +95,11 @@ export class TrackDriveAdapter implements CallTrackingProvider {
       throw error;
     }
     if (response.status === 404) {
-      throw new CredentialsError(TRACKDRIVE, `trackdrive has no API at subdomain "${subdomain}" (HTTP 404)`, 404);
+      throw new CredentialsError(
+        TRACKDRIVE,
+        `trackdrive has no API at subdomain "${subdomain}" (HTTP 404)`,
+        404,
+      );
     }
   }
 
@@ -138,7 +142,11 @@ export class TrackDriveAdapter implements CallTrackingProvider {
       }
       // TrackDrive's window is whole seconds and inclusive at the end; ours is [from, to).
       if (call.startedAt && (call.startedAt < filters.from || call.startedAt >= filters.to)) continue;
-      if (filters.campaignExternalId && call.campaignExternalId && call.campaignExternalId !== filters.campaignExternalId) {
+      if (
+        filters.campaignExternalId &&
+        call.campaignExternalId &&
+        call.campaignExternalId !== filters.campaignExternalId
+      ) {
         continue;
       }
       calls.push(call);
@@ -252,7 +260,9 @@ export class TrackDriveAdapter implements CallTrackingProvider {
       convertedCalls,
       revenue,
       payout,
-      byCampaign: [...byCampaign.values()].sort((a, b) => a.campaignExternalId.localeCompare(b.campaignExternalId)),
+      byCampaign: [...byCampaign.values()].sort((a, b) =>
+        a.campaignExternalId.localeCompare(b.campaignExternalId),
+      ),
       providerData: { source: 'computed from GET /api/v1/calls', pages },
     };
   }
@@ -268,7 +278,11 @@ export class TrackDriveAdapter implements CallTrackingProvider {
         const response = await this.request({
           method: 'POST',
           path: '/subscriptions',
-          json: { target_url: webhookUrlFor(config, trigger), event, ...(trigger_fields ? { trigger_fields } : {}) },
+          json: {
+            target_url: webhookUrlFor(config, trigger),
+            event,
+            ...(trigger_fields ? { trigger_fields } : {}),
+          },
           endpoint: 'subscriptions.create',
           retry: false,
         });
@@ -297,7 +311,12 @@ export class TrackDriveAdapter implements CallTrackingProvider {
       .map((id) => id.trim())
       .filter(Boolean);
     if (ids.length === 0) {
-      throw new ProviderError(TRACKDRIVE, 'invalid_registration', false, 'trackdrive registration id is empty');
+      throw new ProviderError(
+        TRACKDRIVE,
+        'invalid_registration',
+        false,
+        'trackdrive registration id is empty',
+      );
     }
     for (const id of ids) await this.deleteSubscription(id);
   }
@@ -317,11 +336,19 @@ export class TrackDriveAdapter implements CallTrackingProvider {
   // ---- numbers and campaigns ------------------------------------------------------------------
 
   async provisionNumber(_options: NumberOptions): Promise<TrackingNumber> {
-    throw new NotSupportedError(TRACKDRIVE, 'provisionNumber', 'TrackDrive has no API to buy numbers (use its UI)');
+    throw new NotSupportedError(
+      TRACKDRIVE,
+      'provisionNumber',
+      'TrackDrive has no API to buy numbers (use its UI)',
+    );
   }
 
   async releaseNumber(_externalId: string): Promise<void> {
-    throw new NotSupportedError(TRACKDRIVE, 'releaseNumber', 'TrackDrive has no API to release numbers (use its UI)');
+    throw new NotSupportedError(
+      TRACKDRIVE,
+      'releaseNumber',
+      'TrackDrive has no API to release numbers (use its UI)',
+    );
   }
 
   async getNumbers(): Promise<TrackingNumber[]> {
@@ -450,7 +477,9 @@ function clampPageSize(requested: number | undefined): number {
 }
 
 function asRecord(value: unknown): TrackDriveRecord | undefined {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as TrackDriveRecord) : undefined;
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as TrackDriveRecord)
+    : undefined;
 }
 
 /** `{<root>: [...], metadata: {...}}`, or a bare array when the API was asked for root=false. */
@@ -495,7 +524,9 @@ function assertEnvelopeOk(body: unknown, what: string): void {
 }
 
 function notFound(what: string, id: string): ProviderError {
-  return new ProviderError(TRACKDRIVE, 'not_found', false, `trackdrive has no ${what} ${id}`, { status: 404 });
+  return new ProviderError(TRACKDRIVE, 'not_found', false, `trackdrive has no ${what} ${id}`, {
+    status: 404,
+  });
 }
 
 /** An answer we cannot read; retryable because it is most often a proxy or maintenance page. */

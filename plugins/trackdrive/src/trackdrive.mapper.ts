@@ -197,7 +197,9 @@ export function mapCallRecord(record: TrackDriveRecord): NormalizedCall {
   if (!answeredAt && endedAt && connectedDurationSeconds && connectedDurationSeconds > 0) {
     answeredAt = new Date(endedAt.getTime() - connectedDurationSeconds * 1000);
   }
-  const offerName = pick(record, FIELDS.offerName, (v) => (typeof v === 'object' ? undefined : readString(v)));
+  const offerName = pick(record, FIELDS.offerName, (v) =>
+    typeof v === 'object' ? undefined : readString(v),
+  );
   const call: NormalizedCall = {
     externalId,
     status: readStatus(record),
@@ -277,7 +279,8 @@ export function mapPhoneNumber(record: TrackDriveRecord): TrackingNumber {
     number,
     campaignExternalId: readString(record.offer_id),
     // Not a TrackDrive field: NANP toll-free area codes, unless the record says otherwise.
-    isTollFree: readBoolean(record.toll_free) ?? (number.startsWith('+1') ? NANP_TOLL_FREE.test(number) : undefined),
+    isTollFree:
+      readBoolean(record.toll_free) ?? (number.startsWith('+1') ? NANP_TOLL_FREE.test(number) : undefined),
     providerData: record,
   });
 }

@@ -1,6 +1,10 @@
 import { CallTrackingPlugin } from '@switchboard/plugin-sdk';
 import { TrackDriveAdapter } from './trackdrive.adapter.js';
-import { TRACKDRIVE, TRACKDRIVE_DEFAULT_API_BASE_URL, TRACKDRIVE_DEFAULT_PAGE_SIZE } from './trackdrive.constants.js';
+import {
+  TRACKDRIVE,
+  TRACKDRIVE_DEFAULT_API_BASE_URL,
+  TRACKDRIVE_DEFAULT_PAGE_SIZE,
+} from './trackdrive.constants.js';
 import { TrackDriveCredentials, TRACKDRIVE_SECRET_CREDENTIAL_FIELDS } from './trackdrive.credentials.js';
 import { TOKEN_QUERY_PARAM } from './trackdrive.webhooks.js';
 

@@ -71,7 +71,10 @@ export const TRACKDRIVE_STATUS_PREFIXES: ReadonlyArray<readonly [string, CallSta
 /** Maps a TrackDrive status (any case, `_` or `-`) to ours; undefined when it is not a known value. */
 export function mapTrackDriveStatus(value: string | undefined): CallStatus | undefined {
   if (!value) return undefined;
-  const key = value.trim().toLowerCase().replace(/[_\s]+/g, '-');
+  const key = value
+    .trim()
+    .toLowerCase()
+    .replace(/[_\s]+/g, '-');
   const exact = TRACKDRIVE_STATUS_MAP[key];
   if (exact) return exact;
   for (const [prefix, status] of TRACKDRIVE_STATUS_PREFIXES) {

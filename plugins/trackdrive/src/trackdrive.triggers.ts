@@ -15,7 +15,8 @@ export const TRACKDRIVE_TRIGGERS = [
 export type TrackDriveTrigger = (typeof TRACKDRIVE_TRIGGERS)[number];
 
 /** Events accepted by POST /api/v1/subscriptions that concern calls. */
-export type TrackDriveSubscriptionEvent = 'new_call' | 'call_ringing' | 'call_forwarded' | 'call_ended' | 'call_changed';
+export type TrackDriveSubscriptionEvent =
+  'new_call' | 'call_ringing' | 'call_forwarded' | 'call_ended' | 'call_changed';
 
 export interface TrackDriveTriggerSpec {
   trigger: TrackDriveTrigger;

@@ -67,7 +67,10 @@ export function webhookBodyTemplate(): string {
 }
 
 /** The connection's endpoint with the secret and the trigger name as query parameters. */
-export function webhookUrlFor(config: Pick<WebhookConfig, 'url' | 'secret'>, trigger: TrackDriveTrigger): string {
+export function webhookUrlFor(
+  config: Pick<WebhookConfig, 'url' | 'secret'>,
+  trigger: TrackDriveTrigger,
+): string {
   const url = new URL(config.url);
   url.searchParams.set(TOKEN_QUERY_PARAM, config.secret);
   url.searchParams.set(EVENT_QUERY_PARAM, trigger);
@@ -129,7 +132,8 @@ function firstValue(value: string | string[] | undefined): string | undefined {
 function bodyObject(request: InboundWebhook): unknown {
   const { body } = request;
   if (body !== undefined && body !== null && typeof body !== 'string') return body;
-  const text = typeof body === 'string' ? body : request.rawBody?.length ? request.rawBody.toString('utf8') : '';
+  const text =
+    typeof body === 'string' ? body : request.rawBody?.length ? request.rawBody.toString('utf8') : '';
   if (!text.trim()) return undefined;
   try {
     return JSON.parse(text);
