@@ -101,8 +101,8 @@ export const RINGBA_TRIGGER_SPECS: Readonly<Record<RingbaTrigger, RingbaTriggerS
     eventType: 'call.converted',
     fields: [...COMMON_FIELDS, ...TARGET_FIELDS, 'revenue'],
     notes:
-      'Fires when the call converts; carries the revenue. Payout may not be known yet at this point (R2): ' +
-      'add the Payout pixel for it.',
+      'Fires when the call converts; carries the revenue. Ringba may not know the payout yet at this point: ' +
+      'the Payout pixel carries it.',
   },
   payout: {
     providerTrigger: 'Payout',
