@@ -27,12 +27,26 @@ const swc = [
   },
 ];
 
+// A few ESM-only packages are require()d by CommonJS dependencies (content-disposition by
+// @fastify/static, cookie by light-my-request). Node 20 allows that natively, Jest's module loader does not, so Jest compiles
+// just those packages to CommonJS.
+const esmRequiredFromCjs = ['content-disposition', 'cookie'];
+
 const common = {
   rootDir: root,
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { ...workspaceMap, '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': swc,
+    [`node_modules/(${esmRequiredFromCjs.join('|')})/.+\\.js$`]: ['@swc/jest', { module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmRequiredFromCjs.join('|')})/)`],
+  moduleNameMapper: {
+    ...workspaceMap,
+    // Its ESM build imports JSON without import attributes, which Jest warns about on every load.
+    '^libphonenumber-js$': '<rootDir>/node_modules/libphonenumber-js/index.cjs',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/.data/'],
 };
 

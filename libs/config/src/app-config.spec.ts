@@ -39,7 +39,7 @@ describe('loadConfig', () => {
   it('reports every bad variable on one line', () => {
     const error = (() => {
       try {
-        loadConfig({ ...valid, PORT: '0', REDIS_URL: 'http://nope' });
+        loadConfig({ ...valid, PORT: '70000', REDIS_URL: 'http://nope' });
       } catch (e) {
         return e as Error;
       }

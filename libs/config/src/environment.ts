@@ -18,7 +18,7 @@ export class Environment {
   @IsOptional() @IsIn(['development', 'production', 'test'])
   NODE_ENV?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
   PORT?: number;
 
   @IsOptional() @IsString()
@@ -82,7 +82,7 @@ export class Environment {
 /** What each variable should look like, for error messages. */
 export const EXPECTED: Record<keyof Environment, string> = {
   NODE_ENV: 'one of development, production, test',
-  PORT: 'a TCP port number, e.g. 3000',
+  PORT: 'a TCP port number (0 = any free port), e.g. 3000',
   HOST: 'an interface address to listen on, e.g. 0.0.0.0',
   DATABASE_URL: 'a PostgreSQL URL like postgresql://user:password@127.0.0.1:5432/switchboard',
   DATABASE_POOL_SIZE: 'a whole number of connections between 1 and 500, e.g. 10',

@@ -73,7 +73,9 @@ export async function discoverPlugins(options: DiscoveryOptions): Promise<Discov
   }
 
   const loaded: LoadedPlugin[] = [];
-  for (const candidate of candidates.values()) {
+  // Sorted so that, when two packages claim one provider id, the same one wins on every start.
+  const ordered = [...candidates.values()].sort((a, b) => a.packageName.localeCompare(b.packageName));
+  for (const candidate of ordered) {
     const result = await loadCandidate(candidate, options.sdkVersion ?? SDK_VERSION);
     if ('reason' in result) {
       failed.push(result);
