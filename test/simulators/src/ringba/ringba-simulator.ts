@@ -79,8 +79,11 @@ export class RingbaSimulator implements ProviderSimulator {
   private readonly random: SeededRandom;
   private readonly liveRandom: SeededRandom;
   private readonly served: Served[] = [];
-  private faults: Required<Pick<SimulatorFaults, 'serverErrors' | 'rateLimited' | 'malformedRows'>> &
-    SimulatorFaults = { serverErrors: 0, rateLimited: 0, malformedRows: 0 };
+  private faults: SimulatorFaults & { serverErrors: number; rateLimited: number; malformedRows: number } = {
+    serverErrors: 0,
+    rateLimited: 0,
+    malformedRows: 0,
+  };
   private server?: http.Server;
   private url?: string;
   private transactions = 0;
