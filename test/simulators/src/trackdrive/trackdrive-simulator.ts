@@ -94,6 +94,8 @@ export class TrackDriveSimulator implements ProviderSimulator {
   private readonly counts = new Map<string, number>();
   private readonly maxPerPage: number;
   private faults: SimulatorFaults = {};
+  /** Latency timers still running; cleared on stop so a slow answer never outlives the server. */
+  private readonly timers = new Set<NodeJS.Timeout>();
   private server?: http.Server;
   private port = 0;
   private nextSubscriptionId = 12_903_879;
@@ -152,6 +154,8 @@ export class TrackDriveSimulator implements ProviderSimulator {
     const server = this.server;
     this.server = undefined;
     if (!server) return;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -174,7 +178,7 @@ export class TrackDriveSimulator implements ProviderSimulator {
     this.counts.set(path, (this.counts.get(path) ?? 0) + 1);
     const rawBody = await readBody(req);
 
-    if (this.faults.latencyMs) await sleep(this.faults.latencyMs);
+    if (this.faults.latencyMs) await this.sleep(this.faults.latencyMs);
     if (this.faults.serverErrors && this.faults.serverErrors > 0) {
       this.faults.serverErrors--;
       const status = this.faults.serverErrors % 2 === 0 ? 503 : 500;
@@ -248,6 +252,16 @@ export class TrackDriveSimulator implements ProviderSimulator {
       }
     }
     return this.notFound(res);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.add(timer);
+    });
   }
 
   private authorized(header: string | undefined): boolean {
@@ -708,8 +722,4 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
