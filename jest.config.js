@@ -38,7 +38,10 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\.ts$': swc,
-    [`node_modules/(${esmRequiredFromCjs.join('|')})/.+\\.js$`]: ['@swc/jest', { module: { type: 'commonjs' } }],
+    [`node_modules/(${esmRequiredFromCjs.join('|')})/.+\\.js$`]: [
+      '@swc/jest',
+      { module: { type: 'commonjs' } },
+    ],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmRequiredFromCjs.join('|')})/)`],
   moduleNameMapper: {
@@ -55,7 +58,10 @@ export default {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{libs,plugins,apps}/*/src/**/*.spec.ts', '<rootDir>/test/simulators/src/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/{libs,plugins,apps}/*/src/**/*.spec.ts',
+        '<rootDir>/test/simulators/src/**/*.spec.ts',
+      ],
     },
     {
       ...common,

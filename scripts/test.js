@@ -37,11 +37,19 @@ const env = {
   ...process.env,
   TEST_DATABASE_URL: adminUrl.toString(),
   TEST_REDIS_URL: services.redisUrl,
-  NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules', '--no-warnings=ExperimentalWarning'].filter(Boolean).join(' '),
+  NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules', '--no-warnings=ExperimentalWarning']
+    .filter(Boolean)
+    .join(' '),
 };
 
 let ok = run('build (prisma generate + tsc -b)', 'npm', ['run', '--silent', 'build']);
 if (ok && !skipLint) ok = run('lint (eslint + prettier)', 'npm', ['run', '--silent', 'lint']);
-if (ok) ok = run('jest (unit, integration, e2e)', process.execPath, ['node_modules/jest/bin/jest.js', '--ci', ...jestArgs], env);
+if (ok)
+  ok = run(
+    'jest (unit, integration, e2e)',
+    process.execPath,
+    ['node_modules/jest/bin/jest.js', '--ci', ...jestArgs],
+    env,
+  );
 await services.stop();
 process.exit(ok ? 0 : 1);

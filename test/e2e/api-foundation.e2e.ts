@@ -15,7 +15,10 @@ describe('API foundation (real PostgreSQL and Redis)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     discovery = await discoverPlugins({ rootDir: ROOT });
-    app = await createApiApp(testConfig({ DATABASE_URL: db.url, REDIS_PREFIX: uniqueRedisPrefix('api') }), discovery);
+    app = await createApiApp(
+      testConfig({ DATABASE_URL: db.url, REDIS_PREFIX: uniqueRedisPrefix('api') }),
+      discovery,
+    );
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   });
@@ -41,8 +44,12 @@ describe('API foundation (real PostgreSQL and Redis)', () => {
   it('lists the three bundled plugins with version and feature flags', async () => {
     const res = await get('/plugins');
     expect(res.statusCode).toBe(200);
-    const { plugins } = res.json() as { plugins: Array<{ provider: string; version: string; features: Record<string, boolean> }> };
-    expect(plugins.map((p) => p.provider)).toEqual(expect.arrayContaining(['retreaver', 'ringba', 'trackdrive']));
+    const { plugins } = res.json() as {
+      plugins: Array<{ provider: string; version: string; features: Record<string, boolean> }>;
+    };
+    expect(plugins.map((p) => p.provider)).toEqual(
+      expect.arrayContaining(['retreaver', 'ringba', 'trackdrive']),
+    );
     for (const plugin of plugins) {
       expect(plugin.version).toMatch(/^\d+\.\d+\.\d+/);
       expect(typeof plugin.features.webhooks).toBe('boolean');
@@ -75,7 +82,9 @@ describe('API foundation (real PostgreSQL and Redis)', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json() as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/plugins', '/connections', '/health/ready']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/plugins', '/connections', '/health/ready']),
+    );
     expect((await get('/docs')).statusCode).toBe(200);
   });
 
@@ -85,7 +94,11 @@ describe('API foundation (real PostgreSQL and Redis)', () => {
     expect(missing.json()).toMatchObject({ statusCode: 404, error: 'connection_not_found' });
     expect(missing.json().requestId).toBeTruthy();
 
-    const bad = await fastify().inject({ method: 'POST', url: '/connections', payload: { provider: 'ringba', name: 'x', credentials: { accountId: 'nope' } } });
+    const bad = await fastify().inject({
+      method: 'POST',
+      url: '/connections',
+      payload: { provider: 'ringba', name: 'x', credentials: { accountId: 'nope' } },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: 'invalid_credentials' });
     expect(bad.body).not.toContain('nope');
@@ -95,7 +108,12 @@ describe('API foundation (real PostgreSQL and Redis)', () => {
     const res = await fastify().inject({
       method: 'POST',
       url: '/connections',
-      payload: { provider: 'ringba', name: 'main', credentials: { accountId: 'RA0123456789', apiToken: 'tok-very-secret-123456' }, validate: false },
+      payload: {
+        provider: 'ringba',
+        name: 'main',
+        credentials: { accountId: 'RA0123456789', apiToken: 'tok-very-secret-123456' },
+        validate: false,
+      },
     });
     expect(res.statusCode).toBe(201);
     const body = res.json();
@@ -115,7 +133,14 @@ describe('readiness with Redis down', () => {
     db = await createTestDatabase();
     const discovery = await discoverPlugins({ rootDir: ROOT });
     // Port 1 on loopback: nothing listens there.
-    app = await createApiApp(testConfig({ DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:1', REDIS_PREFIX: uniqueRedisPrefix('down') }), discovery);
+    app = await createApiApp(
+      testConfig({
+        DATABASE_URL: db.url,
+        REDIS_URL: 'redis://127.0.0.1:1',
+        REDIS_PREFIX: uniqueRedisPrefix('down'),
+      }),
+      discovery,
+    );
     await app.init();
   });
 

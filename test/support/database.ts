@@ -15,23 +15,25 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const template = process.env.SWITCHBOARD_TEST_TEMPLATE_DB;
   if (!template) throw new Error('SWITCHBOARD_TEST_TEMPLATE_DB is not set: run through jest (global setup)');
-  const name = `sb_test_${process.env.SWITCHBOARD_TEST_RUN_ID ?? process.ppid}_${randomBytes(5).toString("hex")}`;
+  const name = `sb_test_${process.env.SWITCHBOARD_TEST_RUN_ID ?? process.ppid}_${randomBytes(5).toString('hex')}`;
   await withAdmin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   return {
     name,
     url: databaseUrl(name),
-    drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
 }
 
 /** An empty database (no migrations), for the migration runner's own tests. */
 export async function createEmptyDatabase(): Promise<TestDatabase> {
-  const name = `sb_test_${process.env.SWITCHBOARD_TEST_RUN_ID ?? process.ppid}_${randomBytes(5).toString("hex")}`;
+  const name = `sb_test_${process.env.SWITCHBOARD_TEST_RUN_ID ?? process.ppid}_${randomBytes(5).toString('hex')}`;
   await withAdmin((c) => c.query(`CREATE DATABASE "${name}"`));
   return {
     name,
     url: databaseUrl(name),
-    drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
 }
 

@@ -24,6 +24,7 @@ export default async function globalSetup(): Promise<void> {
     throw new Error(
       `PostgreSQL is not answering at ${ADMIN_DATABASE_URL} (${(error as Error).message}). ` +
         'Start it (see README "Running the tests") or set TEST_DATABASE_URL.',
+      { cause: error },
     );
   }
   try {

@@ -22,16 +22,23 @@ function requestId(req: IncomingMessage): string {
 }
 
 /** Builds the API application (not listening yet); used by main.ts and by the e2e tests. */
-export async function createApiApp(config: AppConfig, discovery: DiscoveryResult): Promise<NestFastifyApplication> {
+export async function createApiApp(
+  config: AppConfig,
+  discovery: DiscoveryResult,
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     genReqId: requestId,
     bodyLimit: config.webhook.bodyLimitBytes,
     trustProxy: config.webhook.trustedProxies.length > 0 ? config.webhook.trustedProxies : false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(config, discovery), adapter, {
-    bufferLogs: true,
-    rawBody: true,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    ApiModule.register(config, discovery),
+    adapter,
+    {
+      bufferLogs: true,
+      rawBody: true,
+    },
+  );
   app.useLogger(app.get(PinoNestLogger));
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));

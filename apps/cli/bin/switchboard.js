@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const entry = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 if (!existsSync(entry)) {
-  process.stderr.write('switchboard: the CLI is not built yet; run `npm run build` in the repository first\n');
+  process.stderr.write(
+    'switchboard: the CLI is not built yet; run `npm run build` in the repository first\n',
+  );
   process.exit(1);
 }
 await import(entry);

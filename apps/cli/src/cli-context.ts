@@ -35,10 +35,14 @@ export function cliConfig(): AppConfig {
 }
 
 /** A Nest application context with the platform's services, for commands that need them. */
-export async function withPlatform<T>(fn: (app: INestApplicationContext, config: AppConfig) => Promise<T>): Promise<T> {
+export async function withPlatform<T>(
+  fn: (app: INestApplicationContext, config: AppConfig) => Promise<T>,
+): Promise<T> {
   const config = cliConfig();
   const discovery = await discoverPlugins(config.pluginDiscovery);
-  const app = await NestFactory.createApplicationContext(CliModule.register(config, discovery), { logger: ['error'] });
+  const app = await NestFactory.createApplicationContext(CliModule.register(config, discovery), {
+    logger: ['error'],
+  });
   try {
     return await fn(app, config);
   } finally {

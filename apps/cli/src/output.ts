@@ -6,7 +6,11 @@ export function printTable(rows: ReadonlyArray<object>, columns: string[]): void
   }
   const cells = rows.map((r) => columns.map((c) => formatCell((r as Record<string, unknown>)[c])));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   process.stdout.write(`${line(columns.map((c) => c.toUpperCase()))}\n`);
   for (const row of cells) process.stdout.write(`${line(row)}\n`);
 }

@@ -9,10 +9,17 @@ import { WorkerModule } from './worker.module.js';
  * Builds the worker. It is a Nest application with a small HTTP side (health and metrics only)
  * so that Prometheus and orchestrators can watch it like the API.
  */
-export async function createWorkerApp(config: AppConfig, discovery: DiscoveryResult): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(WorkerModule.register(config, discovery), new FastifyAdapter(), {
-    bufferLogs: true,
-  });
+export async function createWorkerApp(
+  config: AppConfig,
+  discovery: DiscoveryResult,
+): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    WorkerModule.register(config, discovery),
+    new FastifyAdapter(),
+    {
+      bufferLogs: true,
+    },
+  );
   app.useLogger(app.get(PinoNestLogger));
   // SIGTERM: stop taking jobs, finish the ones in flight, close connections, exit.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);

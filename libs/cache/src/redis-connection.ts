@@ -32,7 +32,8 @@ export function createRedisConnection(url: string, purpose: string, extra: Redis
 /** PING with a deadline; used by readiness checks. */
 export async function pingRedis(redis: Redis, timeoutMs = 2_000): Promise<void> {
   // A connection that is between retries is down now; one that is still opening gets the deadline.
-  if (['reconnecting', 'close', 'end'].includes(redis.status)) throw new Error(`connection is ${redis.status}`);
+  if (['reconnecting', 'close', 'end'].includes(redis.status))
+    throw new Error(`connection is ${redis.status}`);
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([

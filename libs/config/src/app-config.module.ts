@@ -13,7 +13,13 @@ export class AppConfigModule {
   static forRoot(config: AppConfig = loadConfig()): DynamicModule {
     return {
       module: AppConfigModule,
-      imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ switchboard: config })] })],
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          load: [() => ({ switchboard: config })],
+        }),
+      ],
       providers: [{ provide: AppConfig, useValue: config }],
       exports: [AppConfig],
     };

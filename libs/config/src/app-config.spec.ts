@@ -21,11 +21,15 @@ describe('loadConfig', () => {
   it('names the missing variable and what it should look like', () => {
     const { DATABASE_URL: _omit, ...rest } = valid;
     expect(() => loadConfig(rest)).toThrow(ConfigError);
-    expect(() => loadConfig(rest)).toThrow(/DATABASE_URL must be a PostgreSQL URL like postgresql:\/\/.* \(it is not set\)/);
+    expect(() => loadConfig(rest)).toThrow(
+      /DATABASE_URL must be a PostgreSQL URL like postgresql:\/\/.* \(it is not set\)/,
+    );
   });
 
   it('echoes ordinary bad values but never secret ones', () => {
-    expect(() => loadConfig({ ...valid, PORT: 'eighty' })).toThrow(/PORT must be a TCP port number.*got "eighty"/);
+    expect(() => loadConfig({ ...valid, PORT: 'eighty' })).toThrow(
+      /PORT must be a TCP port number.*got "eighty"/,
+    );
     let message = '';
     try {
       loadConfig({ ...valid, ENCRYPTION_KEYS: 'k1:super-secret-but-short' });
@@ -54,7 +58,12 @@ describe('loadConfig', () => {
   });
 
   it('parses lists and booleans', () => {
-    const config = loadConfig({ ...valid, PLUGINS: ' a, ./b ,', LOG_REQUESTS: 'false', TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1' });
+    const config = loadConfig({
+      ...valid,
+      PLUGINS: ' a, ./b ,',
+      LOG_REQUESTS: 'false',
+      TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1',
+    });
     expect(config.plugins).toEqual(['a', './b']);
     expect(config.logRequests).toBe(false);
     expect(config.webhook.trustedProxies).toEqual(['10.0.0.0/8', '127.0.0.1']);

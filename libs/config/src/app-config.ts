@@ -75,7 +75,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   });
   const nodeEnv = (raw.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
   if (nodeEnv === 'production' && !raw.ADMIN_TOKEN) {
-    throw new ConfigError(`Invalid configuration: ADMIN_TOKEN must be ${EXPECTED.ADMIN_TOKEN} in production (it is not set)`);
+    throw new ConfigError(
+      `Invalid configuration: ADMIN_TOKEN must be ${EXPECTED.ADMIN_TOKEN} in production (it is not set)`,
+    );
   }
   return new AppConfig(
     nodeEnv,

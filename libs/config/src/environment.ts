@@ -1,13 +1,16 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
 const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase())
-    ? true
-    : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase())
-      ? false
-      : value;
+  value === undefined || value === ''
+    ? undefined
+    : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase())
+      ? true
+      : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase())
+        ? false
+        : value;
 
 /**
  * Every environment variable Switchboard reads, with its rule. The same list, with meanings and
@@ -15,67 +18,110 @@ const toBool = ({ value }: { value: unknown }) =>
  * an operator sees when a value is wrong, so they say what a good value looks like.
  */
 export class Environment {
-  @IsOptional() @IsIn(['development', 'production', 'test'])
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
   NODE_ENV?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT?: number;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   HOST?: string;
 
   @Matches(/^postgres(ql)?:\/\/.+/)
   DATABASE_URL!: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(500)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
   DATABASE_POOL_SIZE?: number;
 
   @Matches(/^rediss?:\/\/.+/)
   REDIS_URL!: string;
 
-  @IsOptional() @Matches(/^[A-Za-z0-9_{}:-]{1,64}$/)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_{}:-]{1,64}$/)
   REDIS_PREFIX?: string;
 
-  @IsOptional() @Matches(/^https?:\/\/[^\s]+$/)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/)
   PUBLIC_BASE_URL?: string;
 
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
 
-  @IsOptional() @Transform(toBool) @IsBoolean()
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   LOG_REQUESTS?: boolean;
 
   @Matches(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44})*$/)
   ENCRYPTION_KEYS!: string;
 
-  @IsOptional() @Matches(/^.{24,}$/)
+  @IsOptional()
+  @Matches(/^.{24,}$/)
   ADMIN_TOKEN?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   PLUGINS?: string;
 
-  @IsOptional() @Transform(toBool) @IsBoolean()
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   PLUGINS_SCAN?: boolean;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(50 * 1024 * 1024)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(50 * 1024 * 1024)
   WEBHOOK_BODY_LIMIT_BYTES?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
   WEBHOOK_TOLERANCE_SECONDS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   WEBHOOK_RATE_LIMIT_PER_SECOND?: number;
 
-  @IsOptional() @Matches(/^[0-9a-fA-F:.,/\s]*$/)
+  @IsOptional()
+  @Matches(/^[0-9a-fA-F:.,/\s]*$/)
   TRUSTED_PROXIES?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   WORKER_CONCURRENCY?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   WEBHOOK_MAX_ATTEMPTS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   WORKER_PORT?: number;
 }
 
@@ -94,7 +140,8 @@ export const EXPECTED: Record<keyof Environment, string> = {
   ENCRYPTION_KEYS:
     'comma-separated id:key pairs, key = 32 random bytes in base64 (first is used to encrypt), e.g. k1:<output of `openssl rand -base64 32`>',
   ADMIN_TOKEN: 'a random string of at least 24 characters (e.g. `openssl rand -hex 24`)',
-  PLUGINS: 'comma-separated plugin package names or paths, e.g. @acme/switchboard-plugin-invoca,./plugins/custom',
+  PLUGINS:
+    'comma-separated plugin package names or paths, e.g. @acme/switchboard-plugin-invoca,./plugins/custom',
   PLUGINS_SCAN: 'true or false',
   WEBHOOK_BODY_LIMIT_BYTES: 'a size in bytes between 1024 and 52428800, e.g. 262144',
   WEBHOOK_TOLERANCE_SECONDS: 'seconds between 1 and 86400, e.g. 300',
@@ -106,4 +153,9 @@ export const EXPECTED: Record<keyof Environment, string> = {
 };
 
 /** Variables whose values must never be echoed, not even when invalid. */
-export const SECRET_VARIABLES = new Set<string>(['ENCRYPTION_KEYS', 'ADMIN_TOKEN', 'DATABASE_URL', 'REDIS_URL']);
+export const SECRET_VARIABLES = new Set<string>([
+  'ENCRYPTION_KEYS',
+  'ADMIN_TOKEN',
+  'DATABASE_URL',
+  'REDIS_URL',
+]);

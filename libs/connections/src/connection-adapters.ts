@@ -63,10 +63,16 @@ export class ConnectionAdapters {
 
   private build(connection: ConnectionRecord): ConnectionAdapter {
     if (!this.registry.has(connection.providerType)) {
-      throw new ConnectionError('unknown_provider', `no plugin is loaded for provider "${connection.providerType}"`);
+      throw new ConnectionError(
+        'unknown_provider',
+        `no plugin is loaded for provider "${connection.providerType}"`,
+      );
     }
     const manifest = this.registry.manifest(connection.providerType);
-    const credentials = validateCredentials(manifest.credentials, this.cipher.decryptJson(connection.credentials));
+    const credentials = validateCredentials(
+      manifest.credentials,
+      this.cipher.decryptJson(connection.credentials),
+    );
     const settings = (connection.settings ?? {}) as Record<string, unknown>;
     const rateLimits = { ...manifest.rateLimits, ...((settings.rateLimits as object | undefined) ?? {}) };
     const context: ProviderContext = {
@@ -90,7 +96,9 @@ export class ConnectionAdapters {
     return {
       connection,
       adapter: this.registry.createAdapter(connection.providerType, context),
-      webhookSecrets: connection.webhookSecrets ? this.cipher.decryptJson<string[]>(connection.webhookSecrets) : [],
+      webhookSecrets: connection.webhookSecrets
+        ? this.cipher.decryptJson<string[]>(connection.webhookSecrets)
+        : [],
     };
   }
 }

@@ -124,12 +124,19 @@ export class ConnectionService {
    * Issues a new webhook secret. The previous one stays valid (two at most) until
    * `revokePrevious`, so the provider's templates can be updated without dropping events.
    */
-  async rotateWebhookSecret(id: string, options: { keepPrevious?: boolean } = {}): Promise<{ webhookSecret: string }> {
+  async rotateWebhookSecret(
+    id: string,
+    options: { keepPrevious?: boolean } = {},
+  ): Promise<{ webhookSecret: string }> {
     const current = await this.record(id);
     const secrets = current.webhookSecrets ? this.cipher.decryptJson<string[]>(current.webhookSecrets) : [];
     const secret = newWebhookSecret();
-    const next = options.keepPrevious === false ? [secret] : [secret, ...secrets].slice(0, MAX_ACTIVE_SECRETS);
-    await this.repository.update(id, { webhookSecrets: this.cipher.encryptJson(next), keyId: this.cipher.activeKeyId });
+    const next =
+      options.keepPrevious === false ? [secret] : [secret, ...secrets].slice(0, MAX_ACTIVE_SECRETS);
+    await this.repository.update(id, {
+      webhookSecrets: this.cipher.encryptJson(next),
+      keyId: this.cipher.activeKeyId,
+    });
     this.adapters.forget(id);
     return { webhookSecret: secret };
   }
@@ -163,7 +170,11 @@ export class ConnectionService {
   async rewrapAll(): Promise<number> {
     let changed = 0;
     for (const record of await this.repository.list()) {
-      if (record.keyId === this.cipher.activeKeyId && this.cipher.keyIdOf(record.credentials) === record.keyId) continue;
+      if (
+        record.keyId === this.cipher.activeKeyId &&
+        this.cipher.keyIdOf(record.credentials) === record.keyId
+      )
+        continue;
       await this.repository.update(record.id, {
         credentials: this.cipher.rewrap(record.credentials),
         webhookSecrets: record.webhookSecrets ? this.cipher.rewrap(record.webhookSecrets) : undefined,
@@ -180,7 +191,10 @@ export class ConnectionService {
       await adapter.authenticate();
     } catch (error) {
       if (error instanceof CredentialsError) {
-        throw new ConnectionError('credentials_refused', `${record.providerType} refused the credentials: ${error.message}`);
+        throw new ConnectionError(
+          'credentials_refused',
+          `${record.providerType} refused the credentials: ${error.message}`,
+        );
       }
       throw error;
     }
@@ -195,7 +209,10 @@ export class ConnectionService {
   private manifestOf(provider: string) {
     if (!this.registry.has(provider)) {
       const known = this.registry.list().map((p) => p.manifest.provider);
-      throw new ConnectionError('unknown_provider', `no plugin is loaded for provider "${provider}" (loaded: ${known.join(', ') || 'none'})`);
+      throw new ConnectionError(
+        'unknown_provider',
+        `no plugin is loaded for provider "${provider}" (loaded: ${known.join(', ') || 'none'})`,
+      );
     }
     return this.registry.manifest(provider);
   }
@@ -204,18 +221,23 @@ export class ConnectionService {
     const secretFields = this.registry.has(record.providerType)
       ? new Set(this.registry.manifest(record.providerType).secretCredentialFields)
       : undefined;
-    let credentials: Record<string, string> = {};
+    let credentials: Record<string, string>;
     try {
       const plain = this.cipher.decryptJson<Record<string, unknown>>(record.credentials);
       credentials = Object.fromEntries(
-        Object.entries(plain).map(([k, v]) => [k, !secretFields || secretFields.has(k) ? '[secret]' : String(v)]),
+        Object.entries(plain).map(([k, v]) => [
+          k,
+          !secretFields || secretFields.has(k) ? '[secret]' : String(v),
+        ]),
       );
     } catch {
       credentials = { error: 'cannot be decrypted with the configured ENCRYPTION_KEYS' };
     }
-    let activeSecrets = 0;
+    let activeSecrets: number;
     try {
-      activeSecrets = record.webhookSecrets ? this.cipher.decryptJson<string[]>(record.webhookSecrets).length : 0;
+      activeSecrets = record.webhookSecrets
+        ? this.cipher.decryptJson<string[]>(record.webhookSecrets).length
+        : 0;
     } catch {
       activeSecrets = 0;
     }

@@ -4,7 +4,11 @@ import type { PluginLogger } from '@switchboard/core';
 /** A PluginLogger over Nest's logger (pino in the apps), tagging each line with provider and connection. */
 export function pluginLogger(provider: string, connectionId: string): PluginLogger {
   const logger = new Logger(`plugin:${provider}`);
-  const line = (message: string, fields?: Record<string, unknown>) => ({ msg: message, connectionId, ...fields });
+  const line = (message: string, fields?: Record<string, unknown>) => ({
+    msg: message,
+    connectionId,
+    ...fields,
+  });
   return {
     debug: (m, f) => logger.debug(line(m, f)),
     info: (m, f) => logger.log(line(m, f)),

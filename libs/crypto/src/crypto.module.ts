@@ -4,7 +4,13 @@ import { EnvelopeCipher } from './envelope-cipher.js';
 
 @Global()
 @Module({
-  providers: [{ provide: EnvelopeCipher, useFactory: (config: AppConfig) => new EnvelopeCipher(config.encryptionKeys), inject: [AppConfig] }],
+  providers: [
+    {
+      provide: EnvelopeCipher,
+      useFactory: (config: AppConfig) => new EnvelopeCipher(config.encryptionKeys),
+      inject: [AppConfig],
+    },
+  ],
   exports: [EnvelopeCipher],
 })
 export class CryptoModule {}

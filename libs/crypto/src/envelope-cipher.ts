@@ -100,6 +100,11 @@ function open(key: Buffer, sealed: Buffer): Buffer {
 
 function parse(envelope: string): { kekId: string; wrapped: Buffer; body: Buffer } {
   const parts = envelope.split('.');
-  if (parts.length !== 4 || parts[0] !== VERSION) throw new DecryptionError('not a Switchboard encrypted value');
-  return { kekId: parts[1], wrapped: Buffer.from(parts[2], 'base64url'), body: Buffer.from(parts[3], 'base64url') };
+  if (parts.length !== 4 || parts[0] !== VERSION)
+    throw new DecryptionError('not a Switchboard encrypted value');
+  return {
+    kekId: parts[1],
+    wrapped: Buffer.from(parts[2], 'base64url'),
+    body: Buffer.from(parts[3], 'base64url'),
+  };
 }

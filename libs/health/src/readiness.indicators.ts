@@ -44,9 +44,14 @@ export class ReadinessIndicators {
   async queue() {
     const check = this.health.check('queue');
     try {
-      const counts = await withDeadline(this.webhooks.getJobCounts('waiting', 'active', 'delayed', 'failed'), 2_000);
+      const counts = await withDeadline(
+        this.webhooks.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+        2_000,
+      );
       const backlog = (counts.waiting ?? 0) + (counts.delayed ?? 0);
-      return backlog > BACKLOG_DEGRADED ? check.degraded({ ...counts, message: 'webhook backlog is high' }) : check.up(counts);
+      return backlog > BACKLOG_DEGRADED
+        ? check.degraded({ ...counts, message: 'webhook backlog is high' })
+        : check.up(counts);
     } catch (error) {
       return check.down({ message: `queue ${QueueName.Webhooks}: ${(error as Error).message}` });
     }

@@ -41,7 +41,10 @@ export class LoggingModule {
                 }),
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
               },
-              redact: { paths: ['*.password', '*.apiToken', '*.apiKey', '*.privateKey', '*.secret', '*.token'], censor: '[redacted]' },
+              redact: {
+                paths: ['*.password', '*.apiToken', '*.apiKey', '*.privateKey', '*.secret', '*.token'],
+                censor: '[redacted]',
+              },
             },
           }),
         }),

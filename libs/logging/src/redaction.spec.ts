@@ -2,7 +2,13 @@ import { REDACTED, redactHeaders, redactUrl } from './redaction.js';
 
 describe('redaction', () => {
   it('hides secret headers whatever their case', () => {
-    expect(redactHeaders({ Authorization: 'Token abc', 'X-Switchboard-Token': 't', 'content-type': 'application/json' })).toEqual({
+    expect(
+      redactHeaders({
+        Authorization: 'Token abc',
+        'X-Switchboard-Token': 't',
+        'content-type': 'application/json',
+      }),
+    ).toEqual({
       authorization: REDACTED,
       'x-switchboard-token': REDACTED,
       'content-type': 'application/json',

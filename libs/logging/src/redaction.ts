@@ -14,12 +14,23 @@ export const SECRET_HEADERS = new Set([
 ]);
 
 /** Query parameter names whose values are secrets (webhook tokens, provider API keys). */
-export const SECRET_QUERY_PARAMS = new Set(['token', 'api_key', 'apikey', 'auth_token', 'access_token', 'secret', 'key', 'signature']);
+export const SECRET_QUERY_PARAMS = new Set([
+  'token',
+  'api_key',
+  'apikey',
+  'auth_token',
+  'access_token',
+  'secret',
+  'key',
+  'signature',
+]);
 
 export const REDACTED = '[redacted]';
 
 /** Copy of the headers with secret values replaced. */
-export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+export function redactHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;

@@ -12,7 +12,11 @@ import { SwitchboardMetrics } from './switchboard-metrics.js';
   controllers: [MetricsController],
   providers: [
     { provide: SwitchboardMetrics, useFactory: () => new SwitchboardMetrics() },
-    { provide: ProviderHttpMetrics, useFactory: (m: SwitchboardMetrics) => new ProviderHttpMetrics(m), inject: [SwitchboardMetrics] },
+    {
+      provide: ProviderHttpMetrics,
+      useFactory: (m: SwitchboardMetrics) => new ProviderHttpMetrics(m),
+      inject: [SwitchboardMetrics],
+    },
   ],
   exports: [SwitchboardMetrics, ProviderHttpMetrics],
 })

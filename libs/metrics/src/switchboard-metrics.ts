@@ -34,7 +34,8 @@ export class SwitchboardMetrics {
 
   constructor(options: { registry?: Registry; defaultMetrics?: boolean; version?: string } = {}) {
     const registry = (this.registry = options.registry ?? new Registry());
-    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'switchboard_' });
+    if (options.defaultMetrics !== false)
+      collectDefaultMetrics({ register: registry, prefix: 'switchboard_' });
     const registers = [registry];
 
     this.providerApiUp = new Gauge({

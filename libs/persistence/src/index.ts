@@ -14,5 +14,10 @@ export type {
   WebhookLog,
   ApiKey,
 } from './generated/prisma/client.js';
-export { CallStatus as CallStatusEnum, ConnectionMode, WebhookStatus, SyncState } from './generated/prisma/enums.js';
+export {
+  CallStatus as CallStatusEnum,
+  ConnectionMode,
+  WebhookStatus,
+  SyncState,
+} from './generated/prisma/enums.js';
 export type { ConnectionMode as ConnectionModeValue } from './generated/prisma/enums.js';

@@ -65,7 +65,9 @@ export class RedisRateLimiter implements RateLimiter {
 
   async penalize(key: string, waitMs: number): Promise<void> {
     if (waitMs <= 0) return;
-    await this.redis.set(this.keyOf(key, 'penalty'), '1', 'PX', Math.min(waitMs, 15 * 60_000)).catch(() => undefined);
+    await this.redis
+      .set(this.keyOf(key, 'penalty'), '1', 'PX', Math.min(waitMs, 15 * 60_000))
+      .catch(() => undefined);
   }
 
   private async acquireWindow(key: string, limits: PluginRateLimits, signal?: AbortSignal): Promise<void> {

@@ -47,7 +47,8 @@ export class UndiciProviderHttpClient implements ProviderHttpClient {
   private readonly dispatcher: Dispatcher;
 
   constructor(private readonly options: ProviderHttpClientOptions) {
-    this.retryPolicy = options.retryPolicy ?? new RetryPolicy({ maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 });
+    this.retryPolicy =
+      options.retryPolicy ?? new RetryPolicy({ maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 });
     this.rateLimiter = options.rateLimiter ?? NO_RATE_LIMIT;
     this.dispatcher = options.dispatcher ?? sharedDispatcher();
   }
@@ -68,7 +69,6 @@ export class UndiciProviderHttpClient implements ProviderHttpClient {
   }
 
   private async once<T>(req: ProviderHttpRequest): Promise<ProviderHttpResponse<T>> {
-    const { provider } = this.options;
     const url = new URL(req.url);
     for (const [key, value] of Object.entries(req.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
@@ -112,7 +112,12 @@ export class UndiciProviderHttpClient implements ProviderHttpClient {
     return { status, headers: responseHeaders, body: parseBody(text, responseHeaders['content-type']) as T };
   }
 
-  private statusError(req: ProviderHttpRequest, status: number, headers: Record<string, string>, text: string): Error {
+  private statusError(
+    req: ProviderHttpRequest,
+    status: number,
+    headers: Record<string, string>,
+    text: string,
+  ): Error {
     const { provider } = this.options;
     const what = `${provider} ${req.method} ${req.endpoint} answered ${status}`;
     const detail = summarize(text);
@@ -125,7 +130,8 @@ export class UndiciProviderHttpClient implements ProviderHttpClient {
     }
     if (status === 429) {
       const retryAfterMs = parseRetryAfter(headers['retry-after']);
-      if (retryAfterMs !== undefined) void this.rateLimiter.penalize?.(this.options.rateLimitKey, retryAfterMs);
+      if (retryAfterMs !== undefined)
+        void this.rateLimiter.penalize?.(this.options.rateLimitKey, retryAfterMs);
       return new ProviderError(provider, 'rate_limited', true, `${what}: rate limited${detail}`, {
         status,
         retryAfterMs,
@@ -145,9 +151,15 @@ export class UndiciProviderHttpClient implements ProviderHttpClient {
       error instanceof undiciErrors.ConnectTimeoutError;
     const code = timedOut ? 'timeout' : 'network_error';
     const reason = timedOut ? 'timed out' : ((error as { code?: string }).code ?? (error as Error).message);
-    return new ProviderError(provider, code, true, `${provider} ${req.method} ${req.endpoint} failed: ${reason}`, {
-      cause: error,
-    });
+    return new ProviderError(
+      provider,
+      code,
+      true,
+      `${provider} ${req.method} ${req.endpoint} failed: ${reason}`,
+      {
+        cause: error,
+      },
+    );
   }
 
   private observe(endpoint: string, status: number | 'error', started: number): void {

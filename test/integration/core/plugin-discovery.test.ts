@@ -7,7 +7,12 @@ const ROOT = new URL('../../..', import.meta.url).pathname;
 const SDK = path.join(ROOT, 'libs/plugin-sdk/src/index.ts');
 
 /** Writes a package into <dir>/node_modules/<name> with the given entry source. */
-function writePackage(dir: string, name: string, entrySource: string, pluginField: unknown = { entry: 'index.js' }): string {
+function writePackage(
+  dir: string,
+  name: string,
+  entrySource: string,
+  pluginField: unknown = { entry: 'index.js' },
+): string {
   const pkgDir = path.join(dir, 'node_modules', name);
   fs.mkdirSync(pkgDir, { recursive: true });
   fs.writeFileSync(
@@ -55,7 +60,9 @@ describe('plugin discovery', () => {
 
   it('finds the three bundled plugins in the repository', async () => {
     const { loaded, failed } = await discoverPlugins({ rootDir: ROOT });
-    expect(loaded.map((p) => p.manifest.provider)).toEqual(expect.arrayContaining(['retreaver', 'ringba', 'trackdrive']));
+    expect(loaded.map((p) => p.manifest.provider)).toEqual(
+      expect.arrayContaining(['retreaver', 'ringba', 'trackdrive']),
+    );
     expect(failed).toEqual([]);
   });
 
@@ -73,7 +80,11 @@ describe('plugin discovery', () => {
   it('skips a broken plugin with its reason and keeps the others', async () => {
     writePackage(dir, 'good-plugin', pluginSource('acme'));
     writePackage(dir, 'throws-plugin', `throw new Error('boom at import');`);
-    writePackage(dir, 'future-plugin', pluginSource('future', `compatibility: '^2.0.0',`).replace("compatibility: '^1.0.0',", ''));
+    writePackage(
+      dir,
+      'future-plugin',
+      pluginSource('future', `compatibility: '^2.0.0',`).replace("compatibility: '^1.0.0',", ''),
+    );
     writePackage(dir, 'bad-id-plugin', pluginSource('Bad Id'));
     writePackage(dir, 'not-decorated', `export default class Nothing {}`);
     writePackage(dir, 'missing-entry', `export {};`, { entry: 'nope.js' });
@@ -81,7 +92,9 @@ describe('plugin discovery', () => {
 
     const { loaded, failed } = await discoverPlugins({ rootDir: dir });
     // Two packages claim "acme": exactly one (the first by package name) is loaded.
-    expect(loaded.filter((p) => p.manifest.provider === 'acme').map((p) => p.packageName)).toEqual(['@scope/dupe-plugin']);
+    expect(loaded.filter((p) => p.manifest.provider === 'acme').map((p) => p.packageName)).toEqual([
+      '@scope/dupe-plugin',
+    ]);
     const reasons = Object.fromEntries(failed.map((f) => [f.packageName, f.reason]));
     expect(reasons['throws-plugin']).toMatch(/cannot load index\.js: boom at import/);
     expect(reasons['future-plugin']).toMatch(/needs SDK \^2\.0\.0 but this Switchboard provides SDK 1\.0\.0/);
@@ -96,9 +109,18 @@ describe('plugin discovery', () => {
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-explicit-'));
     try {
       const pkgDir = writePackage(outside, 'explicit-plugin', pluginSource('explicit'));
-      const { loaded, failed } = await discoverPlugins({ rootDir: dir, explicit: [pkgDir, 'not-installed-plugin'], explicitOnly: true });
+      const { loaded, failed } = await discoverPlugins({
+        rootDir: dir,
+        explicit: [pkgDir, 'not-installed-plugin'],
+        explicitOnly: true,
+      });
       expect(loaded.map((p) => p.manifest.provider)).toEqual(['explicit']);
-      expect(failed).toEqual([expect.objectContaining({ packageName: 'not-installed-plugin', reason: expect.stringMatching(/not installed/) })]);
+      expect(failed).toEqual([
+        expect.objectContaining({
+          packageName: 'not-installed-plugin',
+          reason: expect.stringMatching(/not installed/),
+        }),
+      ]);
     } finally {
       fs.rmSync(outside, { recursive: true, force: true });
     }

@@ -41,7 +41,12 @@ describe('migration runner (real PostgreSQL)', () => {
     const result = await migrate({ databaseUrl: db.url, migrationsDir: MIGRATIONS_DIR });
     expect(result.applied).toEqual(files.map((f) => f.name));
 
-    const rows = await query<{ migration_name: string; checksum: string; finished_at: Date; applied_steps_count: number }>(
+    const rows = await query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date;
+      applied_steps_count: number;
+    }>(
       db.url,
       'SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name',
     );
@@ -49,7 +54,10 @@ describe('migration runner (real PostgreSQL)', () => {
       files.map((f) => [f.name, f.checksum, 1]),
     );
     expect(rows.every((r) => r.finished_at instanceof Date)).toBe(true);
-    const tables = await query<{ tablename: string }>(db.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
+    const tables = await query<{ tablename: string }>(
+      db.url,
+      "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
+    );
     expect(tables.map((t) => t.tablename).sort()).toEqual(
       [
         '_prisma_migrations',
@@ -90,7 +98,10 @@ describe('migration runner (real PostgreSQL)', () => {
     const dir = copyMigrations();
     const broken = path.join(dir, '29991231000000_broken');
     fs.mkdirSync(broken);
-    fs.writeFileSync(path.join(broken, 'migration.sql'), 'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;\n');
+    fs.writeFileSync(
+      path.join(broken, 'migration.sql'),
+      'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;\n',
+    );
     const error = await migrate({ databaseUrl: db.url, migrationsDir: dir }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MigrationError);
     expect((error as MigrationError).code).toBe('sql_error');
@@ -116,7 +127,11 @@ describe('migration runner (real PostgreSQL)', () => {
     const url = new URL(db.url);
     url.pathname = `/${db.name}_created`;
     try {
-      const result = await migrate({ databaseUrl: url.toString(), migrationsDir: MIGRATIONS_DIR, createDatabase: true });
+      const result = await migrate({
+        databaseUrl: url.toString(),
+        migrationsDir: MIGRATIONS_DIR,
+        createDatabase: true,
+      });
       expect(result.applied.length).toBeGreaterThan(0);
     } finally {
       await query(db.url, `DROP DATABASE IF EXISTS "${db.name}_created" WITH (FORCE)`);

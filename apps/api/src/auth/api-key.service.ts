@@ -39,12 +39,18 @@ export class ApiKeyService {
     if (!presented.startsWith('sk_')) return undefined;
     const key = await this.prisma.apiKey.findUnique({ where: { keyHash: digest.toString('hex') } });
     if (!key || key.revokedAt || (key.expiresAt && key.expiresAt < new Date())) return undefined;
-    void this.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+    void this.prisma.apiKey
+      .update({ where: { id: key.id }, data: { lastUsedAt: new Date() } })
+      .catch(() => undefined);
     return { kind: 'api-key', scopes: key.scopes as Scope[], keyId: key.id };
   }
 
   /** Creates a key; the full key is returned once. */
-  async create(name: string, scopes: Scope[], expiresAt?: Date): Promise<{ id: string; key: string; prefix: string }> {
+  async create(
+    name: string,
+    scopes: Scope[],
+    expiresAt?: Date,
+  ): Promise<{ id: string; key: string; prefix: string }> {
     const prefix = randomBytes(4).toString('hex');
     const key = `sk_${prefix}_${randomBytes(24).toString('base64url')}`;
     const row = await this.prisma.apiKey.create({

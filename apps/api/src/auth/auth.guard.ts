@@ -1,4 +1,11 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  SetMetadata,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { PUBLIC_ROUTE } from '@switchboard/core';
 import { ApiKeyService, type Principal, type Scope } from './api-key.service.js';
@@ -19,10 +26,15 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const scope = this.reflector.getAllAndOverride<Scope>(REQUIRED_SCOPE, targets) ?? 'read';
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
+    const request = context
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
     const principal = await this.keys.authenticate(presentedToken(request.headers));
     if (!principal) {
-      throw new UnauthorizedException({ error: 'unauthorized', message: 'send an API key or the admin token as "Authorization: Bearer <key>"' });
+      throw new UnauthorizedException({
+        error: 'unauthorized',
+        message: 'send an API key or the admin token as "Authorization: Bearer <key>"',
+      });
     }
     if (!principal.scopes.includes(scope)) {
       throw new ForbiddenException({ error: 'forbidden', message: `this key lacks the "${scope}" scope` });

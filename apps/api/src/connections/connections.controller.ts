@@ -30,7 +30,9 @@ export class ConnectionsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change name, mode (live/shadow), active flag, settings, IP allowlist or credentials' })
+  @ApiOperation({
+    summary: 'Change name, mode (live/shadow), active flag, settings, IP allowlist or credentials',
+  })
   update(@Param('id') id: string, @Body() body: UpdateConnectionDto) {
     return this.connections.update(id, body);
   }

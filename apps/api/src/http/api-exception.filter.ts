@@ -1,4 +1,11 @@
-import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  HttpException,
+  HttpStatus,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import { ConnectionError } from '@switchboard/connections';
 import { ProviderError, SwitchboardError, UnknownProviderError } from '@switchboard/core';
 import type { ApiErrorBody } from './api-error.js';
@@ -33,8 +40,17 @@ export class ApiExceptionFilter implements ExceptionFilter {
     body.requestId = request?.id;
     // Deliberate 5xx answers (readiness 503, provider 502) are not server faults; only the
     // unexpected ones are logged as errors, with the stack, under the request id.
-    if (body.statusCode >= 500 && !(exception instanceof HttpException) && !(exception instanceof ProviderError)) {
-      this.logger.error({ msg: 'request failed', err: exception, requestId: request?.id, method: request?.method });
+    if (
+      body.statusCode >= 500 &&
+      !(exception instanceof HttpException) &&
+      !(exception instanceof ProviderError)
+    ) {
+      this.logger.error({
+        msg: 'request failed',
+        err: exception,
+        requestId: request?.id,
+        method: request?.method,
+      });
     }
     const retryAfter = (exception as { retryAfterSeconds?: number })?.retryAfterSeconds;
     if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
@@ -43,30 +59,57 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   private toBody(exception: unknown): ApiErrorBody {
     if (exception instanceof ConnectionError) {
-      return { statusCode: CONNECTION_STATUS[exception.code], error: exception.code, message: exception.message, details: exception.details };
+      return {
+        statusCode: CONNECTION_STATUS[exception.code],
+        error: exception.code,
+        message: exception.message,
+        details: exception.details,
+      };
     }
     if (exception instanceof UnknownProviderError) {
       return { statusCode: 404, error: exception.code, message: exception.message };
     }
     if (exception instanceof ProviderError) {
       // The provider failed us, not the client: 502, with the provider's error code.
-      return { statusCode: 502, error: exception.code, message: exception.message, details: { provider: exception.provider, retryable: exception.retryable } };
+      return {
+        statusCode: 502,
+        error: exception.code,
+        message: exception.message,
+        details: { provider: exception.provider, retryable: exception.retryable },
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      const r = (typeof response === 'object' && response !== null ? response : { message: response }) as Record<string, unknown>;
-      const message = Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? exception.message);
+      const r = (
+        typeof response === 'object' && response !== null ? response : { message: response }
+      ) as Record<string, unknown>;
+      const message = Array.isArray(r.message)
+        ? r.message.join('; ')
+        : String(r.message ?? exception.message);
       const code = typeof r.error === 'string' && /^[a-z_]+$/.test(r.error) ? r.error : codeFor(status);
-      return { statusCode: status, error: code, message, details: Array.isArray(r.message) ? { problems: r.message } : r.details };
+      return {
+        statusCode: status,
+        error: code,
+        message,
+        details: Array.isArray(r.message) ? { problems: r.message } : r.details,
+      };
     }
     if (exception instanceof SwitchboardError) {
       return { statusCode: 400, error: exception.code, message: exception.message };
     }
     if ((exception as { statusCode?: number })?.statusCode === 413) {
-      return { statusCode: 413, error: 'payload_too_large', message: 'request body is larger than the configured limit' };
+      return {
+        statusCode: 413,
+        error: 'payload_too_large',
+        message: 'request body is larger than the configured limit',
+      };
     }
-    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'internal_error', message: 'internal error; see the server log for the request id' };
+    return {
+      statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+      error: 'internal_error',
+      message: 'internal error; see the server log for the request id',
+    };
   }
 }
 

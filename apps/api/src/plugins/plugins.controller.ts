@@ -9,10 +9,19 @@ class PluginView {
   @ApiProperty({ example: '@switchboard/plugin-ringba' }) package!: string;
   @ApiProperty({ example: '^1.0.0' }) compatibility!: string;
   @ApiProperty({ example: 'loaded', enum: ['loaded'] }) status!: 'loaded';
-  @ApiProperty({ example: { webhooks: true, realtime: true, numberProvisioning: true } }) features!: Record<string, boolean>;
+  @ApiProperty({ example: { webhooks: true, realtime: true, numberProvisioning: true } }) features!: Record<
+    string,
+    boolean
+  >;
   @ApiProperty({ example: ['token'] }) verificationSchemes!: string[];
-  @ApiProperty({ example: { requestsPerSecond: 5, requestsPerMinute: 80 } }) rateLimits!: Record<string, number>;
-  @ApiProperty({ example: { intervalSeconds: 300, batchSize: 100, lookbackSeconds: 259200 } }) sync!: Record<string, number>;
+  @ApiProperty({ example: { requestsPerSecond: 5, requestsPerMinute: 80 } }) rateLimits!: Record<
+    string,
+    number
+  >;
+  @ApiProperty({ example: { intervalSeconds: 300, batchSize: 100, lookbackSeconds: 259200 } }) sync!: Record<
+    string,
+    number
+  >;
 }
 
 class FailedPluginView {

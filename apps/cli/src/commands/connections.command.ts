@@ -28,32 +28,49 @@ export function registerConnections(program: Command): void {
     .description('create a connection; prints its webhook secret once')
     .requiredOption('--provider <id>', 'plugin type id, e.g. ringba')
     .requiredOption('--name <name>', 'a name for people')
-    .option('--credentials <json|@file>', 'credential fields as JSON, or @path to a JSON file (keeps secrets out of shell history)')
+    .option(
+      '--credentials <json|@file>',
+      'credential fields as JSON, or @path to a JSON file (keeps secrets out of shell history)',
+    )
     .option('--credential <key=value...>', 'one credential field; repeat for each')
     .option('--setting <key=value...>', 'one setting, e.g. apiBaseUrl=http://127.0.0.1:4010; repeat for each')
     .option('--mode <mode>', 'live or shadow', 'live')
     .option('--no-validate', 'save without checking the credentials against the provider')
     .option('--json', 'machine-readable output')
-    .action((options: JsonOption & { provider: string; name: string; credentials?: string; credential?: string[]; setting?: string[]; mode: string; validate: boolean }) =>
-      withPlatform(async (app) => {
-        if (!['live', 'shadow'].includes(options.mode)) throw new CliError('--mode must be live or shadow');
-        const credentials = { ...readJsonOption(options.credentials, '--credentials'), ...pairs(options.credential, '--credential') };
-        const result = await app.get(ConnectionService).create({
-          provider: options.provider,
-          name: options.name,
-          credentials,
-          settings: pairs(options.setting, '--setting'),
-          mode: options.mode as 'live' | 'shadow',
-          validate: options.validate,
-        });
-        if (options.json) return printJson(result);
-        process.stdout.write(
-          `created connection ${result.connection.id} (${result.connection.provider})\n` +
-            `webhook URL:    ${result.connection.webhookUrl}\n` +
-            `webhook secret: ${result.webhookSecret}\n` +
-            '(the secret is shown only now; `switchboard connections templates <id>` prints what to paste into the provider)\n',
-        );
-      }),
+    .action(
+      (
+        options: JsonOption & {
+          provider: string;
+          name: string;
+          credentials?: string;
+          credential?: string[];
+          setting?: string[];
+          mode: string;
+          validate: boolean;
+        },
+      ) =>
+        withPlatform(async (app) => {
+          if (!['live', 'shadow'].includes(options.mode)) throw new CliError('--mode must be live or shadow');
+          const credentials = {
+            ...readJsonOption(options.credentials, '--credentials'),
+            ...pairs(options.credential, '--credential'),
+          };
+          const result = await app.get(ConnectionService).create({
+            provider: options.provider,
+            name: options.name,
+            credentials,
+            settings: pairs(options.setting, '--setting'),
+            mode: options.mode as 'live' | 'shadow',
+            validate: options.validate,
+          });
+          if (options.json) return printJson(result);
+          process.stdout.write(
+            `created connection ${result.connection.id} (${result.connection.provider})\n` +
+              `webhook URL:    ${result.connection.webhookUrl}\n` +
+              `webhook secret: ${result.webhookSecret}\n` +
+              '(the secret is shown only now; `switchboard connections templates <id>` prints what to paste into the provider)\n',
+          );
+        }),
     );
 
   connections
@@ -69,8 +86,10 @@ export function registerConnections(program: Command): void {
     .option('--setting <key=value...>', 'replace settings with these')
     .action((id: string, options: { name?: string; mode?: string; active?: string; setting?: string[] }) =>
       withPlatform(async (app) => {
-        if (options.mode && !['live', 'shadow'].includes(options.mode)) throw new CliError('--mode must be live or shadow');
-        if (options.active && !['true', 'false'].includes(options.active)) throw new CliError('--active must be true or false');
+        if (options.mode && !['live', 'shadow'].includes(options.mode))
+          throw new CliError('--mode must be live or shadow');
+        if (options.active && !['true', 'false'].includes(options.active))
+          throw new CliError('--active must be true or false');
         const updated = await app.get(ConnectionService).update(id, {
           name: options.name,
           mode: options.mode as 'live' | 'shadow' | undefined,
@@ -97,7 +116,9 @@ export function registerConnections(program: Command): void {
     .option('--no-keep-previous', 'invalidate the previous secret at once')
     .action((id: string, options: { keepPrevious: boolean }) =>
       withPlatform(async (app) => {
-        const { webhookSecret } = await app.get(ConnectionService).rotateWebhookSecret(id, { keepPrevious: options.keepPrevious });
+        const { webhookSecret } = await app
+          .get(ConnectionService)
+          .rotateWebhookSecret(id, { keepPrevious: options.keepPrevious });
         process.stdout.write(`new webhook secret: ${webhookSecret}\n`);
       }),
     );
@@ -146,7 +167,9 @@ export function registerConnections(program: Command): void {
     .action(() =>
       withPlatform(async (app) => {
         const changed = await app.get(ConnectionService).rewrapAll();
-        process.stdout.write(`re-wrapped ${changed} connection(s); the old key can be removed once no value uses it\n`);
+        process.stdout.write(
+          `re-wrapped ${changed} connection(s); the old key can be removed once no value uses it\n`,
+        );
       }),
     );
 }
@@ -156,7 +179,8 @@ function readJsonOption(value: string | undefined, flag: string): Record<string,
   const text = value.startsWith('@') ? fs.readFileSync(value.slice(1), 'utf8') : value;
   try {
     const parsed = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('not an object');
     return parsed as Record<string, unknown>;
   } catch {
     throw new CliError(`${flag} must be a JSON object (or @file containing one)`);

@@ -22,7 +22,13 @@ export function registerPlugins(program: Command): void {
             .map(([name]) => name)
             .join(','),
         })),
-        ...failed.map((f) => ({ provider: f.provider ?? '', version: '', package: f.packageName, status: 'failed', features: f.reason })),
+        ...failed.map((f) => ({
+          provider: f.provider ?? '',
+          version: '',
+          package: f.packageName,
+          status: 'failed',
+          features: f.reason,
+        })),
       ];
       if (options.json) return printJson(rows);
       printTable(rows, ['provider', 'version', 'package', 'status', 'features']);

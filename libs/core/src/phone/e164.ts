@@ -13,7 +13,8 @@ export function toE164(value: unknown, defaultCountry: CountryCode = 'US'): stri
   const digits = raw.replace(/[^\d+]/g, '');
   if (digits.replace(/\+/g, '').length < 7) return undefined;
   // NANP numbers often arrive as 11 digits without the plus.
-  const candidate = !digits.startsWith('+') && digits.length === 11 && digits.startsWith('1') ? `+${digits}` : raw;
+  const candidate =
+    !digits.startsWith('+') && digits.length === 11 && digits.startsWith('1') ? `+${digits}` : raw;
   const parsed = parsePhoneNumberFromString(candidate, defaultCountry);
   return parsed?.isPossible() ? parsed.number : undefined;
 }

@@ -29,13 +29,19 @@ export function validateManifest(manifest: PluginManifest, sdkVersion = SDK_VERS
     if (typeof manifest.features?.[key] !== 'boolean') problems.push(`features.${key} must be true or false`);
   }
   if (typeof manifest.adapter !== 'function') problems.push('adapter must be a class');
-  if (typeof manifest.credentials !== 'function') problems.push('credentials must be a class-validator DTO class');
-  if (!Array.isArray(manifest.secretCredentialFields)) problems.push('secretCredentialFields must be an array');
+  if (typeof manifest.credentials !== 'function')
+    problems.push('credentials must be a class-validator DTO class');
+  if (!Array.isArray(manifest.secretCredentialFields))
+    problems.push('secretCredentialFields must be an array');
   const sync = manifest.sync;
   if (!sync || !(sync.intervalSeconds > 0) || !(sync.batchSize > 0) || !(sync.lookbackSeconds >= 0)) {
     problems.push('sync needs intervalSeconds > 0, batchSize > 0 and lookbackSeconds >= 0');
   }
-  if (!manifest.webhooks || !Array.isArray(manifest.webhooks.schemes) || manifest.webhooks.schemes.length === 0) {
+  if (
+    !manifest.webhooks ||
+    !Array.isArray(manifest.webhooks.schemes) ||
+    manifest.webhooks.schemes.length === 0
+  ) {
     problems.push('webhooks.schemes must list at least one verification scheme');
   }
   return problems;

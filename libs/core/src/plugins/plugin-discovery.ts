@@ -181,7 +181,12 @@ async function loadCandidate(candidate: Candidate, sdkVersion: string): Promise<
   }
   const problems = validateManifest(manifest, sdkVersion);
   if (problems.length > 0) {
-    return { packageName, packageDir, provider: manifest.provider, reason: `invalid manifest: ${problems.join('; ')}` };
+    return {
+      packageName,
+      packageDir,
+      provider: manifest.provider,
+      reason: `invalid manifest: ${problems.join('; ')}`,
+    };
   }
   return { manifest, module: moduleClass as Type<unknown>, packageName, packageDir };
 }

@@ -19,7 +19,9 @@ export class PluginsModule implements OnModuleInit {
       logger.error(`plugin ${failure.packageName} skipped: ${failure.reason}`);
     }
     for (const plugin of this.registry.list()) {
-      logger.log(`plugin ${plugin.manifest.provider} ${plugin.manifest.version} loaded from ${plugin.packageName}`);
+      logger.log(
+        `plugin ${plugin.manifest.provider} ${plugin.manifest.version} loaded from ${plugin.packageName}`,
+      );
     }
   }
 

@@ -5,7 +5,12 @@ const retryable = new ProviderError('ringba', 'http_503', true, 'unavailable', {
 
 describe('RetryPolicy', () => {
   it('grows the delay ceiling exponentially and caps it', () => {
-    const policy = new RetryPolicy({ baseDelayMs: 100, maxDelayMs: 1_000, maxAttempts: 10, random: () => 0.999999 });
+    const policy = new RetryPolicy({
+      baseDelayMs: 100,
+      maxDelayMs: 1_000,
+      maxAttempts: 10,
+      random: () => 0.999999,
+    });
     expect([1, 2, 3, 4, 5, 6].map((a) => policy.delayFor(a))).toEqual([99, 199, 399, 799, 999, 999]);
   });
 
@@ -16,7 +21,10 @@ describe('RetryPolicy', () => {
 
   it('never waits less than Retry-After', () => {
     const policy = new RetryPolicy({ baseDelayMs: 10, maxDelayMs: 100, random: () => 0 });
-    const limited = new ProviderError('ringba', 'rate_limited', true, '429', { status: 429, retryAfterMs: 5_000 });
+    const limited = new ProviderError('ringba', 'rate_limited', true, '429', {
+      status: 429,
+      retryAfterMs: 5_000,
+    });
     expect(policy.delayFor(1, limited)).toBe(5_000);
   });
 

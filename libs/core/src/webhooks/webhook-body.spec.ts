@@ -7,7 +7,10 @@ describe('parseWebhookBody', () => {
   });
 
   it('parses form bodies with repeated keys as arrays', () => {
-    expect(parseWebhookBody(Buffer.from('a=1&b=x+y&a=2'), 'application/x-www-form-urlencoded')).toEqual({ a: ['1', '2'], b: 'x y' });
+    expect(parseWebhookBody(Buffer.from('a=1&b=x+y&a=2'), 'application/x-www-form-urlencoded')).toEqual({
+      a: ['1', '2'],
+      b: 'x y',
+    });
   });
 
   it('treats an empty body as absent and other types as text', () => {
@@ -17,6 +20,8 @@ describe('parseWebhookBody', () => {
 
   it('reports malformed JSON and form bodies', () => {
     expect(() => parseWebhookBody(Buffer.from('{"a":'), 'application/json')).toThrow(MalformedBodyError);
-    expect(() => parseWebhookBody(Buffer.from('a=%zz'), 'application/x-www-form-urlencoded')).toThrow(/percent-encoding/);
+    expect(() => parseWebhookBody(Buffer.from('a=%zz'), 'application/x-www-form-urlencoded')).toThrow(
+      /percent-encoding/,
+    );
   });
 });

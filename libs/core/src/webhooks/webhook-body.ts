@@ -22,7 +22,8 @@ export function parseWebhookBody(rawBody: Buffer, contentType: string | undefine
     }
   }
   if (type === 'application/x-www-form-urlencoded') {
-    if (/%(?![0-9a-fA-F]{2})/.test(text)) throw new MalformedBodyError('form body has an invalid percent-encoding');
+    if (/%(?![0-9a-fA-F]{2})/.test(text))
+      throw new MalformedBodyError('form body has an invalid percent-encoding');
     return queryToObject(new URLSearchParams(text));
   }
   return text;

@@ -23,7 +23,11 @@ export class ConnectionRepository {
 
   create(data: NewConnection): Promise<ConnectionRecord> {
     return this.prisma.providerConnection.create({
-      data: { ...data, settings: data.settings as Prisma.InputJsonValue, features: data.features as Prisma.InputJsonValue },
+      data: {
+        ...data,
+        settings: data.settings as Prisma.InputJsonValue,
+        features: data.features as Prisma.InputJsonValue,
+      },
     });
   }
 
@@ -40,7 +44,12 @@ export class ConnectionRepository {
 
   update(
     id: string,
-    data: Partial<Pick<NewConnection, 'name' | 'credentials' | 'webhookSecrets' | 'keyId' | 'settings' | 'ipAllowlist' | 'mode'>> & {
+    data: Partial<
+      Pick<
+        NewConnection,
+        'name' | 'credentials' | 'webhookSecrets' | 'keyId' | 'settings' | 'ipAllowlist' | 'mode'
+      >
+    > & {
       isActive?: boolean;
     },
   ): Promise<ConnectionRecord> {
