@@ -86,6 +86,8 @@ class RetreaverSimulatorServer implements RetreaverSimulator {
   private faults: SimulatorFaults = {};
   private readonly log: RequestLogEntry[] = [];
   private readonly sent: SentWebhook[] = [];
+  /** Pending latency timers, cleared on stop so a slow answer never outlives the server. */
+  private readonly timers = new Set<NodeJS.Timeout>();
   private inFlight = 0;
   private peak = 0;
   private serverErrorToggle = false;
@@ -122,6 +124,8 @@ class RetreaverSimulatorServer implements RetreaverSimulator {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -259,7 +263,7 @@ class RetreaverSimulatorServer implements RetreaverSimulator {
     this.peak = Math.max(this.peak, this.inFlight);
     try {
       const body = await readBody(req);
-      if (this.faults.latencyMs) await delay(this.faults.latencyMs);
+      if (this.faults.latencyMs) await this.delay(this.faults.latencyMs);
       const answer = this.route(entry.method, url, query, body);
       entry.status = answer.status;
       this.write(res, answer.status, answer.body, answer.headers);
@@ -271,6 +275,16 @@ class RetreaverSimulatorServer implements RetreaverSimulator {
     } finally {
       this.inFlight--;
     }
+  }
+
+  private delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.add(timer);
+    });
   }
 
   private write(
@@ -547,10 +561,6 @@ function clampInt(value: string | undefined, fallback: number, min: number, max:
 
 function round2(n: number): number {
   return Math.round(n * 100) / 100;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {
