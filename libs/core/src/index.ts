@@ -15,3 +15,7 @@ export * from './plugins/provider-registry.js';
 export * from './plugins/plugins.module.js';
 export * from './http/public-route.decorator.js';
 export * from './webhooks/webhook-body.js';
+export * from './webhooks/standard-webhooks.js';
+export * from './webhooks/shared-token.js';
+export * from './webhooks/ip-allowlist.js';
+export * from './webhooks/webhook-verification.js';

@@ -38,7 +38,8 @@ export class IpAllowlist {
       } else {
         const prefixText = entry.slice(slash + 1);
         const prefix = Number(prefixText);
-        if (!/^\d{1,3}$/.test(prefixText) || prefix > (family === 4 ? 32 : 128)) throw new InvalidAllowlistEntryError(entry);
+        if (!/^\d{1,3}$/.test(prefixText) || prefix > (family === 4 ? 32 : 128))
+          throw new InvalidAllowlistEntryError(entry);
         list.addSubnet(address, prefix, type);
       }
       size++;

@@ -36,7 +36,10 @@ export function presentedWebhookToken(
  * Compares a presented token with the digests of the active secrets (newest first). Every digest
  * is compared, whatever matched, so the time taken does not say which secret was close.
  */
-export function verifySharedToken(presented: string | undefined, secretDigests: readonly Buffer[]): VerificationResult {
+export function verifySharedToken(
+  presented: string | undefined,
+  secretDigests: readonly Buffer[],
+): VerificationResult {
   if (presented === undefined) return { ok: false, reason: 'missing_token' };
   const candidate = tokenDigest(presented);
   let matched = -1;

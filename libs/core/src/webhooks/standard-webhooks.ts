@@ -63,7 +63,8 @@ export function verifyStandardWebhook(
   rawBody: Buffer,
   options: StandardWebhookOptions,
 ): VerificationResult {
-  const names = headers[STANDARD_WEBHOOK_HEADERS.signature] !== undefined ? STANDARD_WEBHOOK_HEADERS : SVIX_HEADERS;
+  const names =
+    headers[STANDARD_WEBHOOK_HEADERS.signature] !== undefined ? STANDARD_WEBHOOK_HEADERS : SVIX_HEADERS;
   const id = headers[names.id];
   const timestamp = headers[names.timestamp];
   const signature = headers[names.signature];
