@@ -268,6 +268,11 @@ describe('unwrapCallPayload', () => {
     expect(unwrapCallPayload(payload)).toEqual(inner);
   });
 
+  it('keeps a record that has its own uuid, even with a data field', () => {
+    const record = { uuid: 'x', data: { note: 'not a call' } };
+    expect(unwrapCallPayload(record)).toBe(record);
+  });
+
   it('answers undefined for non-objects', () => {
     expect(unwrapCallPayload('text')).toBeUndefined();
     expect(unwrapCallPayload([])).toBeUndefined();

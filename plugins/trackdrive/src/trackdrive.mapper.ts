@@ -123,10 +123,6 @@ export function readUpdatedAt(record: TrackDriveRecord): Date | undefined {
   return pick(record, FIELDS.updatedAt, readDate);
 }
 
-export function readRawStatus(record: TrackDriveRecord): string | undefined {
-  return pickString(record, FIELDS.status);
-}
-
 /**
  * Status from TrackDrive's `status` (or `sub_status` when `status` is not one we know); when
  * neither is known, derived from what the record shows: ended with talk time -> completed, ended
@@ -243,6 +239,8 @@ export function unwrapCallPayload(value: unknown): TrackDriveRecord | undefined 
   if (Array.isArray(current)) current = current.find((item) => item && typeof item === 'object');
   if (!current || typeof current !== 'object') return undefined;
   const record = current as TrackDriveRecord;
+  // A record with its own call id is the call, even if it has a `data` field of its own.
+  if (readCallId(record) !== undefined) return record;
   for (const key of ['call', 'data']) {
     const inner = record[key];
     if (inner && typeof inner === 'object' && !Array.isArray(inner)) return inner as TrackDriveRecord;

@@ -267,6 +267,17 @@ describe('mapWebhook', () => {
     expect(map('incoming', { uuid: UUID, status: 'initiated' }).status).toBe('ringing');
   });
 
+  it('gives "Call Ended" a final status even when TrackDrive still reports a live one', () => {
+    const map = (body: Record<string, string>) =>
+      mapTrackDriveWebhook(inbound({ query: { event: 'completed' }, body: { uuid: UUID, ...body } })).call
+        .status;
+    expect(map({ status: 'forwarded' })).toBe('completed');
+    expect(map({ status: 'waiting', agent_duration: '0' })).toBe('missed');
+    expect(map({ status: 'waiting', agent_duration: '45' })).toBe('completed');
+    expect(map({ status: 'waiting' })).toBeUndefined();
+    expect(map({ status: 'busy', agent_duration: '12' })).toBe('busy');
+  });
+
   it('marks the call converted on the "converted" trigger', () => {
     const event = mapTrackDriveWebhook(
       inbound({ query: { event: 'converted' }, body: { uuid: UUID, revenue: '15' } }),

@@ -2,7 +2,9 @@ import {
   isFinalStatus,
   ProviderError,
   readString,
+  type CallStatus,
   type InboundWebhook,
+  type NormalizedCall,
   type NormalizedCallEvent,
   type WebhookConfig,
   type WebhookDescription,
@@ -179,6 +181,20 @@ function readTrigger(request: InboundWebhook, body: unknown, record: TrackDriveR
   return status && isFinalStatus(status) ? 'completed' : 'updated';
 }
 
+/**
+ * TrackDrive computes the precise outcome from the call's log once it finalizes, so "Call Ended" can
+ * still carry a live status. The call is over either way: talk time (or a connected status) means
+ * completed, none means missed; with nothing to go on the status stays unset until the sync or a
+ * later change brings the final one.
+ */
+function endedStatus(call: NormalizedCall): CallStatus | undefined {
+  if (call.status && isFinalStatus(call.status)) return call.status;
+  const talked = call.connectedDurationSeconds;
+  if ((talked ?? 0) > 0 || call.status === 'in_progress') return 'completed';
+  if (talked === 0) return 'missed';
+  return undefined;
+}
+
 /** Stable per (call, trigger); `updated` fires many times, so its id includes the change time. */
 function eventIdFor(callId: string | undefined, trigger: TrackDriveTrigger, record: TrackDriveRecord) {
   if (!callId) return undefined;
@@ -201,6 +217,7 @@ export function mapTrackDriveWebhook(request: InboundWebhook): NormalizedCallEve
   const call = mapCallRecord(record);
   call.providerData = original;
   call.status ??= spec.impliedStatus;
+  if (trigger === 'completed') call.status = endedStatus(call);
   if (trigger === 'converted') call.converted ??= true;
 
   const updatedAt = readUpdatedAt(record);
