@@ -2,6 +2,7 @@ export * from './database/database-pool.js';
 export * from './database/prisma.service.js';
 export * from './persistence.module.js';
 export * from './repositories/connection.repository.js';
+export * from './repositories/webhook-inbox.repository.js';
 export * from './migrations/migration-runner.js';
 export { Prisma } from './generated/prisma/client.js';
 export type {

@@ -3,6 +3,7 @@ import { AppConfig } from '@switchboard/config';
 import { DatabasePool } from './database/database-pool.js';
 import { PrismaService } from './database/prisma.service.js';
 import { ConnectionRepository } from './repositories/connection.repository.js';
+import { WebhookInboxRepository } from './repositories/webhook-inbox.repository.js';
 
 @Global()
 @Module({
@@ -14,8 +15,9 @@ import { ConnectionRepository } from './repositories/connection.repository.js';
     },
     PrismaService,
     ConnectionRepository,
+    WebhookInboxRepository,
   ],
-  exports: [DatabasePool, PrismaService, ConnectionRepository],
+  exports: [DatabasePool, PrismaService, ConnectionRepository, WebhookInboxRepository],
 })
 export class PersistenceModule implements OnApplicationShutdown {
   constructor(@Inject(DatabasePool) private readonly pool: DatabasePool) {}
