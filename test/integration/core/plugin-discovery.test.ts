@@ -105,6 +105,16 @@ describe('plugin discovery', () => {
     expect(loaded).toHaveLength(1);
   });
 
+  it('loads a plugin named in PLUGINS by package name', async () => {
+    const { loaded, failed } = await discoverPlugins({
+      rootDir: ROOT,
+      explicit: ['@switchboard/plugin-trackdrive'],
+      explicitOnly: true,
+    });
+    expect(failed).toEqual([]);
+    expect(loaded.map((p) => p.manifest.provider)).toEqual(['trackdrive']);
+  });
+
   it('loads plugins named in PLUGINS by path, and reports names that are not installed', async () => {
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-explicit-'));
     try {

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Type } from '@nestjs/common';
@@ -149,12 +148,13 @@ function resolveExplicit(spec: string, rootDir: string): Candidate | FailedPlugi
   if (looksLikePath) {
     packageDir = path.resolve(rootDir, spec);
   } else {
-    try {
-      const require = createRequire(path.join(path.resolve(rootDir), 'noop.js'));
-      packageDir = path.dirname(require.resolve(`${spec}/package.json`));
-    } catch {
+    // Look the package up the way Node would (node_modules here and in every parent), by its
+    // directory: a package's "exports" map need not expose its package.json to require.resolve.
+    packageDir = nodeModulesDirs(rootDir)
+      .map((dir) => path.join(dir, spec))
+      .find((dir) => fs.existsSync(path.join(dir, 'package.json')));
+    if (!packageDir)
       return { packageName: spec, reason: `package "${spec}" listed in PLUGINS is not installed` };
-    }
   }
   const candidate = readCandidate(packageDir);
   if (!candidate) return { packageName: spec, packageDir, reason: `no package.json in ${packageDir}` };

@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+// `npm start` — the quick start: build, find or start PostgreSQL and Redis, migrate, run the API
+// and the worker with the bundled plugins, and feed them from the three provider simulators.
+//   npm start                      everything, until Ctrl-C
+//   npm start -- --no-simulators   platform only
+//   npm start -- --calls-per-second 2
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { ensureServices, redact } from './local-services.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const DATA = path.join(ROOT, '.data');
+const args = process.argv.slice(2);
+const withSimulators = !args.includes('--no-simulators');
+const rateArg = args.indexOf('--calls-per-second');
+const rate = rateArg >= 0 ? args[rateArg + 1] : '1';
+const port = Number(process.env.PORT ?? 3000);
+const workerPort = Number(process.env.WORKER_PORT ?? 3001);
+const say = (line) => process.stdout.write(`[start] ${line}\n`);
+const children = [];
+let services;
+
+function step(label, command, commandArgs, env = process.env) {
+  say(label);
+  const result = spawnSync(command, commandArgs, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env });
+  if (result.status !== 0) throw new Error(`${label} failed`);
+}
+
+/** Secrets the dev instance keeps across restarts (stored connections must stay decryptable). */
+function devSecrets() {
+  const file = path.join(DATA, 'dev-secrets.json');
+  fs.mkdirSync(DATA, { recursive: true });
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  const secrets = { ENCRYPTION_KEYS: `dev1:${randomBytes(32).toString('base64')}` };
+  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+/** Runs a child, prefixing its lines; JSON log lines are shortened to "level message". */
+function launch(name, script, env, scriptArgs = []) {
+  const child = spawn(process.execPath, [script, ...scriptArgs], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const levels = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+  const print = (chunk) => {
+    for (const line of chunk.toString().split('\n')) {
+      if (!line.trim()) continue;
+      let text = line;
+      try {
+        const entry = JSON.parse(line);
+        text = `${levels[entry.level] ?? entry.level} ${entry.context ? `[${entry.context}] ` : ''}${entry.msg ?? ''}`;
+      } catch {
+        // not JSON: print as is
+      }
+      process.stdout.write(`[${name}] ${text}\n`);
+    }
+  };
+  child.stdout.on('data', print);
+  child.stderr.on('data', print);
+  child.on('exit', (code, signal) => {
+    if (!shuttingDown) {
+      say(`${name} exited (${signal ?? code}); stopping`);
+      void shutdown(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitReady(url, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${url} did not become ready within ${timeoutMs / 1000} s`);
+}
+
+let shuttingDown = false;
+async function shutdown(code = 0) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  for (const child of children.reverse()) child.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 1500));
+  await services?.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+async function countCalls(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await client.connect();
+    const { rows } = await client.query(
+      'SELECT provider, count(*)::int AS n FROM calls GROUP BY provider ORDER BY provider',
+    );
+    return rows.map((r) => `${r.provider} ${r.n}`).join(', ') || 'none yet';
+  } catch {
+    return 'unknown';
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function main() {
+  step('building (prisma generate + tsc -b)', 'npm', ['run', '--silent', 'build']);
+  services = await ensureServices({ log: say });
+  const env = {
+    ...process.env,
+    ...devSecrets(),
+    DATABASE_URL: services.databaseUrl,
+    REDIS_URL: services.redisUrl,
+    PORT: String(port),
+    WORKER_PORT: String(workerPort),
+    PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
+    LOG_REQUESTS: process.env.LOG_REQUESTS ?? 'false',
+  };
+  say(`PostgreSQL ${redact(services.databaseUrl)}, Redis ${services.redisUrl}`);
+  step('applying migrations', process.execPath, ['apps/cli/bin/switchboard.js', 'migrate'], env);
+
+  launch('api', 'apps/api/dist/main.js', env);
+  launch('worker', 'apps/worker/dist/main.js', env);
+  const base = env.PUBLIC_BASE_URL;
+  await waitReady(`http://127.0.0.1:${port}/health/ready`);
+
+  if (withSimulators) {
+    launch('simulate', 'test/simulators/dist/cli.js', env, [
+      '--provider',
+      'all',
+      '--switchboard',
+      `http://127.0.0.1:${port}`,
+      '--calls-per-second',
+      rate,
+    ]);
+  }
+
+  say('');
+  say(`Switchboard is running:`);
+  say(`  API            ${base}`);
+  say(`  API docs       ${base}/docs`);
+  say(`  health         ${base}/health/ready`);
+  say(`  metrics        ${base}/metrics  (worker: http://localhost:${workerPort}/metrics)`);
+  say(`  plugins        ${base}/plugins`);
+  say(`  calls          ${base}/calls`);
+  say(
+    withSimulators
+      ? '  simulators for ringba, retreaver and trackdrive are sending calls; Ctrl-C stops everything'
+      : '  Ctrl-C stops everything',
+  );
+  say('');
+  setInterval(async () => say(`calls stored: ${await countCalls(services.databaseUrl)}`), 10_000).unref();
+}
+
+main().catch(async (error) => {
+  process.stderr.write(`[start] ${error.message}\n`);
+  await shutdown(1);
+});
