@@ -34,7 +34,18 @@ export class AppConfig {
       trustedProxies: string[];
       maxAttempts: number;
     },
-    readonly worker: { concurrency: number; port: number },
+    readonly worker: {
+      concurrency: number;
+      port: number;
+      /** Jobs stored per transaction, and how long a partial batch waits for more. */
+      batchSize: number;
+      batchWaitMs: number;
+      /** BullMQ lock and stalled-check timing: a killed worker's jobs return after about lock + interval. */
+      lockDurationMs: number;
+      stalledIntervalMs: number;
+      /** Recent call events kept in the live stream (Redis Stream MAXLEN ~) for clients that reconnect. */
+      liveStreamMaxEvents: number;
+    },
   ) {}
 
   /** Options for plugin discovery (core's discoverPlugins): scan node_modules from the working directory, plus PLUGINS. */
@@ -101,7 +112,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       trustedProxies: splitList(raw.TRUSTED_PROXIES),
       maxAttempts: raw.WEBHOOK_MAX_ATTEMPTS ?? 8,
     },
-    { concurrency: raw.WORKER_CONCURRENCY ?? 50, port: raw.WORKER_PORT ?? 3001 },
+    {
+      concurrency: raw.WORKER_CONCURRENCY ?? 50,
+      port: raw.WORKER_PORT ?? 3001,
+      batchSize: raw.WORKER_BATCH_SIZE ?? 25,
+      batchWaitMs: raw.WORKER_BATCH_WAIT_MS ?? 5,
+      lockDurationMs: raw.WORKER_LOCK_DURATION_MS ?? 30_000,
+      stalledIntervalMs: raw.WORKER_STALLED_INTERVAL_MS ?? 30_000,
+      liveStreamMaxEvents: raw.LIVE_STREAM_MAX_EVENTS ?? 10_000,
+    },
   );
 }
 

@@ -123,6 +123,41 @@ export class Environment {
   @Min(0)
   @Max(65535)
   WORKER_PORT?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WORKER_BATCH_SIZE?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  WORKER_BATCH_WAIT_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  WORKER_LOCK_DURATION_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  @Max(600000)
+  WORKER_STALLED_INTERVAL_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(1000000)
+  LIVE_STREAM_MAX_EVENTS?: number;
 }
 
 /** What each variable should look like, for error messages. */
@@ -150,6 +185,13 @@ export const EXPECTED: Record<keyof Environment, string> = {
   WORKER_CONCURRENCY: 'a whole number between 1 and 1000, e.g. 50',
   WEBHOOK_MAX_ATTEMPTS: 'a whole number between 1 and 100, e.g. 8',
   WORKER_PORT: 'a TCP port number for the worker health and metrics endpoint, 0 to disable, e.g. 3001',
+  WORKER_BATCH_SIZE: 'how many webhook jobs the worker stores per transaction, 1 to 1000, e.g. 100',
+  WORKER_BATCH_WAIT_MS: 'milliseconds a partial batch waits for more jobs, 0 to 1000, e.g. 5',
+  WORKER_LOCK_DURATION_MS:
+    'milliseconds a job lock lasts before the job counts as stalled, 1000 to 600000, e.g. 30000',
+  WORKER_STALLED_INTERVAL_MS: 'milliseconds between checks for stalled jobs, 500 to 600000, e.g. 30000',
+  LIVE_STREAM_MAX_EVENTS:
+    'how many recent call events the live stream keeps for reconnecting clients, e.g. 10000',
 };
 
 /** Variables whose values must never be echoed, not even when invalid. */
