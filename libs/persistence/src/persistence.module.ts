@@ -4,6 +4,8 @@ import { DatabasePool } from './database/database-pool.js';
 import { PrismaService } from './database/prisma.service.js';
 import { ConnectionRepository } from './repositories/connection.repository.js';
 import { WebhookInboxRepository } from './repositories/webhook-inbox.repository.js';
+import { CallRepository } from './repositories/call.repository.js';
+import { WebhookLogRepository } from './repositories/webhook-log.repository.js';
 
 @Global()
 @Module({
@@ -16,8 +18,17 @@ import { WebhookInboxRepository } from './repositories/webhook-inbox.repository.
     PrismaService,
     ConnectionRepository,
     WebhookInboxRepository,
+    CallRepository,
+    WebhookLogRepository,
   ],
-  exports: [DatabasePool, PrismaService, ConnectionRepository, WebhookInboxRepository],
+  exports: [
+    DatabasePool,
+    PrismaService,
+    ConnectionRepository,
+    WebhookInboxRepository,
+    CallRepository,
+    WebhookLogRepository,
+  ],
 })
 export class PersistenceModule implements OnApplicationShutdown {
   constructor(@Inject(DatabasePool) private readonly pool: DatabasePool) {}

@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { DatabasePool } from '../database/database-pool.js';
+
+/** A `calls` row as node-postgres returns it: numeric as string (exact), timestamptz as Date, jsonb parsed. */
+export interface CallRow {
+  id: string;
+  connection_id: string;
+  provider: string;
+  external_id: string;
+  status: 'ringing' | 'in_progress' | 'completed' | 'missed' | 'busy' | 'failed' | 'canceled' | 'rejected';
+  campaign_external_id: string | null;
+  campaign_name: string | null;
+  tracking_number: string | null;
+  caller_number: string | null;
+  destination_number: string | null;
+  started_at: Date | null;
+  answered_at: Date | null;
+  ended_at: Date | null;
+  duration_seconds: number | null;
+  connected_duration_seconds: number | null;
+  recording_url: string | null;
+  converted: boolean | null;
+  revenue: string | null;
+  payout: string | null;
+  cost: string | null;
+  tags: Record<string, string>;
+  provider_data: Record<string, unknown>;
+  field_times: Record<string, unknown>;
+  last_event_at: Date;
+  last_synced_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+}
+
+export interface CallListFilter {
+  connectionId?: string;
+  provider?: string;
+  status?: string;
+  campaignExternalId?: string;
+  /** Inclusive lower bound of started_at. */
+  from?: Date;
+  /** Exclusive upper bound of started_at. */
+  to?: Date;
+}
+
+export interface CallPosition {
+  startedAt: Date | null;
+  id: string;
+}
+
+/**
+ * Reads of `calls` in plain SQL on the shared pool (money stays an exact decimal string). Writes
+ * go through the pipeline's one merge statement, never through here.
+ */
+@Injectable()
+export class CallRepository {
+  constructor(private readonly pool: DatabasePool) {}
+
+  async findById(id: string): Promise<CallRow | undefined> {
+    const { rows } = await this.pool.query<CallRow>('SELECT * FROM calls WHERE id = $1', [id]);
+    return rows[0];
+  }
+
+  async findByExternalId(connectionId: string, externalId: string): Promise<CallRow | undefined> {
+    const { rows } = await this.pool.query<CallRow>(
+      'SELECT * FROM calls WHERE connection_id = $1 AND external_id = $2',
+      [connectionId, externalId],
+    );
+    return rows[0];
+  }
+
+  /**
+   * Newest calls first (by start time; calls whose start is not known yet come last), keyset-paged:
+   * pass the last row's position as `after` for the next page.
+   */
+  async list(filter: CallListFilter, limit: number, after?: CallPosition): Promise<CallRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (filter.connectionId) where.push(`connection_id = ${param(filter.connectionId)}`);
+    if (filter.provider) where.push(`provider = ${param(filter.provider)}`);
+    if (filter.status) where.push(`status = ${param(filter.status)}::call_status`);
+    if (filter.campaignExternalId) where.push(`campaign_external_id = ${param(filter.campaignExternalId)}`);
+    if (filter.from) where.push(`started_at >= ${param(filter.from)}`);
+    if (filter.to) where.push(`started_at < ${param(filter.to)}`);
+    if (after) {
+      const id = param(after.id);
+      if (after.startedAt) {
+        const s = param(after.startedAt);
+        where.push(`(started_at < ${s} OR (started_at = ${s} AND id < ${id}) OR started_at IS NULL)`);
+      } else {
+        where.push(`(started_at IS NULL AND id < ${id})`);
+      }
+    }
+    const sql =
+      `SELECT * FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
+      `ORDER BY started_at DESC NULLS LAST, id DESC LIMIT ${param(limit)}`;
+    const { rows } = await this.pool.query<CallRow>(sql, params);
+    return rows;
+  }
+}
