@@ -1,4 +1,5 @@
 import {
+  addDecimals,
   CredentialsError,
   MappingError,
   NotSupportedError,
@@ -24,7 +25,6 @@ import {
   type WebhookRegistration,
   type WebhookTemplate,
 } from '@switchboard/plugin-sdk';
-import { addDecimals } from './decimal-sum.js';
 import { linkQuery, parseLinkHeader } from './link-header.js';
 import {
   DEFAULT_API_BASE_URL,

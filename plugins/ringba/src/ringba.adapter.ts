@@ -1,4 +1,5 @@
 import {
+  sumDecimals,
   CredentialsError,
   MappingError,
   NotSupportedError,
@@ -23,7 +24,6 @@ import {
   type WebhookRegistration,
   type WebhookTemplate,
 } from '@switchboard/plugin-sdk';
-import { sumDecimals } from './decimal-amount.js';
 import { RingbaApi } from './ringba.api.js';
 import {
   RINGBA_CALL_LOG_COLUMNS,

@@ -1,4 +1,5 @@
 import {
+  addDecimals,
   CredentialsError,
   MappingError,
   NotSupportedError,
@@ -35,7 +36,6 @@ import {
 import type { TrackDriveCredentials } from './trackdrive.credentials.js';
 import { decodeCursor, encodeCursor, readNextCursor } from './trackdrive.cursor.js';
 import { ceilToSecond, floorToSecond, formatTrackDriveDate } from './trackdrive.dates.js';
-import { addDecimals } from './trackdrive.decimal.js';
 import {
   mapCallRecord,
   mapOffer,
@@ -231,8 +231,8 @@ export class TrackDriveAdapter implements CallTrackingProvider {
         totalCalls++;
         if (isConnected(call)) connectedCalls++;
         if (call.converted) convertedCalls++;
-        revenue = addDecimals(revenue, call.revenue) as string;
-        payout = addDecimals(payout, call.payout) as string;
+        revenue = addDecimals(revenue, call.revenue);
+        payout = addDecimals(payout, call.payout);
         if (call.campaignExternalId) {
           const row = byCampaign.get(call.campaignExternalId) ?? {
             campaignExternalId: call.campaignExternalId,
@@ -244,8 +244,8 @@ export class TrackDriveAdapter implements CallTrackingProvider {
           };
           row.calls++;
           if (call.converted) row.converted++;
-          row.revenue = addDecimals(row.revenue, call.revenue) as string;
-          row.payout = addDecimals(row.payout, call.payout) as string;
+          row.revenue = addDecimals(row.revenue, call.revenue);
+          row.payout = addDecimals(row.payout, call.payout);
           row.campaignName ??= call.campaignName;
           byCampaign.set(call.campaignExternalId, row);
         }

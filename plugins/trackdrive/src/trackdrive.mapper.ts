@@ -1,4 +1,5 @@
 import {
+  addDecimals,
   MappingError,
   readBoolean,
   readDate,
@@ -12,7 +13,6 @@ import {
   type TrackingNumber,
 } from '@switchboard/plugin-sdk';
 import { TRACKDRIVE } from './trackdrive.constants.js';
-import { addDecimals } from './trackdrive.decimal.js';
 import { mapTrackDriveStatus } from './trackdrive.status.js';
 
 export type TrackDriveRecord = Record<string, unknown>;
@@ -213,13 +213,17 @@ export function mapCallRecord(record: TrackDriveRecord): NormalizedCall {
     converted: pick(record, FIELDS.converted, readConversion),
     revenue: pick(record, FIELDS.revenue, readDecimal),
     payout: pick(record, FIELDS.payout, readDecimal),
-    cost:
-      pick(record, FIELDS.totalCost, readDecimal) ??
-      addDecimals(readDecimal(record.trackdrive_cost), readDecimal(record.provider_cost)),
+    cost: pick(record, FIELDS.totalCost, readDecimal) ?? costFromParts(record),
     tags: readTags(record),
     providerData: record,
   };
   return dropUndefined(call);
+}
+
+/** TrackDrive's cost split in two fields, added when either is present. */
+function costFromParts(record: Record<string, unknown>): string | undefined {
+  const parts = [readDecimal(record.trackdrive_cost), readDecimal(record.provider_cost)];
+  return parts.some((p) => p !== undefined) ? addDecimals(...parts) : undefined;
 }
 
 /** Undefined keys removed, so a partial event never carries "field: undefined" around. */
