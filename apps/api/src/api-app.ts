@@ -10,6 +10,7 @@ import { SwitchboardMetrics } from '@switchboard/metrics';
 import { ApiModule } from './api.module.js';
 import { mountOpenApi } from './docs/openapi.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
+import { registerWebhookRoutes } from './webhooks/webhook-routes.js';
 
 export const API_VERSION = '0.1.0';
 
@@ -44,6 +45,7 @@ export async function createApiApp(
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
   mountOpenApi(app, API_VERSION);
+  registerWebhookRoutes(app, config.webhook.bodyLimitBytes);
 
   const metrics = app.get(SwitchboardMetrics);
   metrics.pluginsLoaded.set({ status: 'loaded' }, discovery.loaded.length);

@@ -5,6 +5,7 @@ import { ConnectionsModule } from '@switchboard/connections';
 import { PluginsModule, type DiscoveryResult } from '@switchboard/core';
 import { CryptoModule } from '@switchboard/crypto';
 import { HealthModule } from '@switchboard/health';
+import { IngressModule } from '@switchboard/ingress';
 import { LoggingModule } from '@switchboard/logging';
 import { MetricsModule } from '@switchboard/metrics';
 import { PersistenceModule } from '@switchboard/persistence';
@@ -31,6 +32,7 @@ export class ApiModule {
         ConnectionsModule,
         HealthModule,
         AuthModule,
+        IngressModule,
       ],
       controllers: [PluginsController, ConnectionsController],
     };

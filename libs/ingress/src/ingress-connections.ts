@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@switchboard/config';
+import { ConnectionAdapters } from '@switchboard/connections';
+import {
+  ProviderRegistry,
+  connectionWebhookSettings,
+  resolveVerificationPolicy,
+  verificationKeys,
+  type CallTrackingProvider,
+  type VerificationKeys,
+  type WebhookVerificationPolicy,
+} from '@switchboard/core';
+import { ConnectionRepository, type ConnectionRecord } from '@switchboard/persistence';
+import { secretNames, type SecretNames } from './inbound-request.js';
+
+/** Everything the ingress needs about one connection, derived once per cache fill. */
+export interface IngressConnection {
+  id: string;
+  provider: string;
+  active: boolean;
+  shadow: boolean;
+  adapter: CallTrackingProvider;
+  policy: WebhookVerificationPolicy;
+  keys: VerificationKeys;
+  /** 0 = unlimited. */
+  rateLimitPerSecond: number;
+  secrets: SecretNames;
+}
+
+/** How long a connection row is reused. A deactivated connection keeps answering for up to this long. */
+export const CONNECTION_CACHE_TTL_MS = 5_000;
+const MAX_ENTRIES = 10_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface Entry {
+  expires: number;
+  value: Promise<IngressConnection | null>;
+}
+
+/**
+ * Connection rows for the ingress, cached in memory for a few seconds: reading the row per request
+ * would cost a query per webhook. Misses (unknown ids) are cached too, so a flood of made-up ids
+ * does not become a flood of queries; concurrent requests for the same id share one lookup.
+ * Adapters and decrypted secrets come from ConnectionAdapters (rebuilt only when the row changes).
+ */
+@Injectable()
+export class IngressConnections {
+  private readonly entries = new Map<string, Entry>();
+  ttlMs = CONNECTION_CACHE_TTL_MS;
+
+  constructor(
+    private readonly repository: ConnectionRepository,
+    private readonly adapters: ConnectionAdapters,
+    private readonly registry: ProviderRegistry,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The connection, null when there is none with that id; rejects when the database cannot answer. */
+  get(id: string): Promise<IngressConnection | null> {
+    if (!UUID.test(id)) return Promise.resolve(null);
+    const key = id.toLowerCase();
+    const now = Date.now();
+    const cached = this.entries.get(key);
+    if (cached && cached.expires > now) return cached.value;
+    const value = this.load(key);
+    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, { expires: now + this.ttlMs, value });
+    // A failed lookup (database down) is not remembered: the next request asks again.
+    value.catch(() => {
+      if (this.entries.get(key)?.value === value) this.entries.delete(key);
+    });
+    return value;
+  }
+
+  /** Drops a cached connection (after it was changed or deleted in this process). */
+  forget(id: string): void {
+    this.entries.delete(id.toLowerCase());
+  }
+
+  private async load(id: string): Promise<IngressConnection | null> {
+    const record = await this.repository.findById(id);
+    // A connection of a provider whose plugin is not loaded cannot be verified or mapped: unknown here.
+    if (!record || !this.registry.has(record.providerType)) return null;
+    return this.build(record);
+  }
+
+  private build(record: ConnectionRecord): IngressConnection {
+    const { adapter, webhookSecrets } = this.adapters.forConnection(record);
+    const manifest = this.registry.manifest(record.providerType);
+    const settings = (record.settings ?? {}) as Record<string, unknown>;
+    const policy = resolveVerificationPolicy({
+      plugin: manifest.webhooks,
+      settings,
+      ipAllowlist: record.ipAllowlist,
+      defaultToleranceSeconds: this.config.webhook.toleranceSeconds,
+    });
+    const override = connectionWebhookSettings(settings).rateLimitPerSecond;
+    return {
+      id: record.id,
+      provider: record.providerType,
+      active: record.isActive,
+      shadow: record.mode === 'shadow',
+      adapter,
+      policy,
+      keys: verificationKeys(webhookSecrets),
+      rateLimitPerSecond:
+        override !== undefined && Number.isFinite(override) && override >= 0
+          ? override
+          : this.config.webhook.rateLimitPerSecond,
+      secrets: secretNames(policy.token.header, policy.token.queryParam),
+    };
+  }
+}
