@@ -12,6 +12,7 @@ for (const ws of rootPkg.workspaces) {
   const entry = ws.startsWith('apps/') ? 'src/main.ts' : 'src/index.ts';
   workspaceMap[`^${name.replace('/', '\\/')}$`] = `<rootDir>/${ws}/${entry}`;
 }
+workspaceMap['^@switchboard\\/plugin-sdk\\/testing$'] = '<rootDir>/libs/plugin-sdk/src/testing/index.ts';
 
 const swc = [
   '@swc/jest',
