@@ -60,7 +60,7 @@ export default {
       ...common,
       displayName: 'unit',
       testMatch: [
-        '<rootDir>/{libs,plugins,apps}/*/src/**/*.spec.ts',
+        '<rootDir>/{libs,plugins,apps,examples}/*/src/**/*.spec.ts',
         '<rootDir>/test/simulators/src/**/*.spec.ts',
       ],
     },

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { registerConnections } from './commands/connections.command.js';
 import { registerMigrate } from './commands/migrate.command.js';
+import { registerPluginNew } from './commands/plugin-new.command.js';
 import { registerPlugins } from './commands/plugins.command.js';
 import { CliError } from './output.js';
 
@@ -14,6 +15,7 @@ const program = new Command()
 
 registerMigrate(program);
 registerPlugins(program);
+registerPluginNew(program);
 registerConnections(program);
 
 try {

@@ -1,0 +1,56 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { CliError } from '../output.js';
+
+/** The starter plugin this command copies (examples/plugin-starter in the repository). */
+const STARTER = path.resolve(import.meta.dirname, '../../../../examples/plugin-starter');
+const PROVIDER_ID = /^[a-z][a-z0-9-]{1,48}$/;
+
+export function registerPluginNew(program: Command): void {
+  program
+    .command('plugin-new <id>')
+    .description('create a new provider plugin package from the starter (id: lower-case, e.g. invoca)')
+    .option('--dir <path>', 'where to create it (default: plugins/<id>)')
+    .option('--name <displayName>', 'display name (default: the id, capitalized)')
+    .action((id: string, options: { dir?: string; name?: string }) => {
+      if (!PROVIDER_ID.test(id)) throw new CliError(`plugin id must match ${PROVIDER_ID} (lower-case letters, digits, dashes), got "${id}"`, 2);
+      const target = path.resolve(options.dir ?? path.join('plugins', id));
+      if (fs.existsSync(target)) throw new CliError(`${target} already exists; choose another --dir`);
+      if (!fs.existsSync(STARTER)) throw new CliError(`the starter is missing at ${STARTER}`);
+      const pascal = id
+        .split('-')
+        .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+        .join('');
+      const display = options.name ?? pascal;
+      const rename = (text: string) =>
+        text
+          .replaceAll('switchboard-plugin-starter', `switchboard-plugin-${id}`)
+          .replaceAll('api.starter.example', `api.${id}.example`)
+          .replaceAll("displayName: 'Starter'", `displayName: '${display.replaceAll("'", "\\'")}'`)
+          .replaceAll('Starter', pascal)
+          .replaceAll('starter', id);
+      copy(STARTER, target, rename);
+      process.stdout.write(
+        `created ${path.relative(process.cwd(), target) || target} (provider "${id}")\n\n` +
+          'next steps:\n' +
+          `  1. implement src/${id}.adapter.ts and src/${id}.mapper.ts against the provider's real API\n` +
+          "  2. fix the tsconfig.json paths if the package lives outside this repository's plugins/ folder\n" +
+          '  3. build it (npm run build), then install it where Switchboard runs (npm install <path>)\n' +
+          '     or list it in PLUGINS=<path>\n' +
+          '  4. npx switchboard plugins   # shows it loaded, or why not\n' +
+          '  5. test it with runProviderConformance from @switchboard/plugin-sdk/testing (docs/plugin-authors-guide.md)\n',
+      );
+    });
+}
+
+function copy(from: string, to: string, rename: (text: string) => string): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    if (entry.name === 'dist' || entry.name === 'node_modules') continue;
+    const source = path.join(from, entry.name);
+    const destination = path.join(to, rename(entry.name));
+    if (entry.isDirectory()) copy(source, destination, rename);
+    else fs.writeFileSync(destination, rename(fs.readFileSync(source, 'utf8')));
+  }
+}
