@@ -1,0 +1,122 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { discoverPlugins } from '@switchboard/core';
+import pg from 'pg';
+import { ADMIN_DATABASE_URL, TEST_REDIS_URL, databaseUrl } from '../support/services.js';
+
+// Runs the built CLI and apps as a user would (npm test builds before running e2e tests).
+const ROOT = new URL('../..', import.meta.url).pathname;
+const CLI = path.join(ROOT, 'apps/cli/bin/switchboard.js');
+
+function run(script: string, args: string[], env: Record<string, string | undefined> = {}) {
+  const result = spawnSync(process.execPath, [script, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: {
+      PATH: process.env.PATH,
+      REDIS_URL: TEST_REDIS_URL,
+      ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+      LOG_LEVEL: 'silent',
+      ...env,
+    },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('switchboard CLI and process entry points (built)', () => {
+  const dbName = `sb_test_${process.env.SWITCHBOARD_TEST_RUN_ID ?? process.pid}_cli${randomBytes(3).toString('hex')}`;
+  const dbUrl = databaseUrl(dbName);
+
+  afterAll(async () => {
+    const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('migrate creates the database, applies every migration, then is a no-op', () => {
+    const migrations = fs.readdirSync(path.join(ROOT, 'prisma/migrations')).filter((d) => /^\d+_/.test(d));
+    const first = run(CLI, ['migrate'], { DATABASE_URL: dbUrl });
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain(`created database ${dbName}`);
+    expect(first.stdout).toContain(`applied ${migrations.length} migration(s)`);
+    const second = run(CLI, ['migrate'], { DATABASE_URL: dbUrl });
+    expect(second.status).toBe(0);
+    expect(second.stdout).toContain('database is up to date');
+    const status = run(CLI, ['migrate', '--status', '--json'], { DATABASE_URL: dbUrl });
+    expect(JSON.parse(status.stdout)).toMatchObject({ pending: [], modified: [], failed: [] });
+  });
+
+  it('stops with one clear line and exit 1 on a bad variable, naming it', () => {
+    const result = run(CLI, ['migrate'], { DATABASE_URL: 'mysql://nope' });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/DATABASE_URL must be a PostgreSQL URL/);
+  });
+
+  it.each([
+    ['api', 'apps/api/dist/main.js'],
+    ['worker', 'apps/worker/dist/main.js'],
+  ])('the %s process refuses bad configuration with one line and exit 1', (_name, script) => {
+    const result = run(path.join(ROOT, script), [], {
+      DATABASE_URL: dbUrl,
+      PORT: 'eighty',
+      ENCRYPTION_KEYS: 'k1:short',
+    });
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/PORT must be a TCP port number.*got "eighty"/);
+    expect(lines[0]).toMatch(/ENCRYPTION_KEYS must be/);
+    expect(lines[0]).not.toContain('short');
+  });
+
+  it('lists the bundled plugins', () => {
+    const result = run(CLI, ['plugins', '--json'], { DATABASE_URL: dbUrl });
+    expect(result.status).toBe(0);
+    const rows = JSON.parse(result.stdout) as Array<{ provider: string; status: string }>;
+    expect(
+      rows
+        .filter((r) => r.status === 'loaded')
+        .map((r) => r.provider)
+        .sort(),
+    ).toEqual(['retreaver', 'ringba', 'trackdrive']);
+  });
+
+  it('rejects usage errors with exit 2', () => {
+    expect(run(CLI, ['no-such-command']).status).toBe(2);
+    expect(run(CLI, ['plugin-new', 'Not Valid']).status).toBe(2);
+  });
+
+  it('scaffolds a plugin that builds and is discovered', async () => {
+    const id = `e2e${randomBytes(3).toString('hex')}`;
+    const dir = path.join(ROOT, 'examples', `${id}-plugin`);
+    try {
+      const created = run(CLI, ['plugin-new', id, '--dir', dir]);
+      expect(created.status).toBe(0);
+      expect(fs.existsSync(path.join(dir, 'src', `${id}.adapter.ts`))).toBe(true);
+      const built = spawnSync(
+        process.execPath,
+        [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', dir],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+        },
+      );
+      expect(built.stdout + built.stderr).toBe('');
+      const { loaded, failed } = await discoverPlugins({
+        rootDir: ROOT,
+        explicit: [dir],
+        explicitOnly: true,
+      });
+      expect(failed).toEqual([]);
+      expect(loaded.map((p) => p.manifest.provider)).toEqual([id]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
