@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { AppConfig } from '@switchboard/config';
 import { WebhookInboxRepository, type RelayRow } from '@switchboard/persistence';
 import { QueueName } from '@switchboard/queue';
+import { QueueReadiness } from './queue-readiness.js';
 import { webhookJob, withTimeout } from './webhook-job.js';
 
 export interface InboxRelayOptions {
@@ -39,13 +40,16 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
   private running?: Promise<number>;
   private stopped = true;
   private failing = false;
+  private readonly readiness: QueueReadiness;
   options: InboxRelayOptions = { ...DEFAULT_RELAY_OPTIONS };
 
   constructor(
     private readonly repository: WebhookInboxRepository,
     @InjectQueue(QueueName.Webhooks) private readonly queue: Queue,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.readiness = new QueueReadiness(queue, DEFAULT_RELAY_OPTIONS.enqueueTimeoutMs);
+  }
 
   onApplicationBootstrap(): void {
     this.start();
@@ -72,6 +76,8 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
    * logged once per outage and thrown to the caller; the loop just tries again later.
    */
   async relayOnce(): Promise<number> {
+    // No transaction (and no row locks) while there is no queue to relay to.
+    if (!(await this.readiness.isReady())) throw new Error('the queue connection is not ready');
     const relayed = await this.repository.relayReceived(
       this.options.batchSize,
       this.options.minAgeMs,

@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { AppConfig } from '@switchboard/config';
 import { DatabasePool, WebhookInboxRepository, type InboxRow } from '@switchboard/persistence';
 import { QueueName } from '@switchboard/queue';
+import { QueueReadiness } from './queue-readiness.js';
 import { webhookJob, withTimeout } from './webhook-job.js';
 
 /** What became of one written row. */
@@ -44,6 +45,7 @@ export class InboxWriter {
   private inflight = 0;
   private scheduled = false;
   private redisDown = false;
+  private readonly readiness: QueueReadiness;
   readonly options: InboxWriterOptions;
 
   constructor(
@@ -57,6 +59,7 @@ export class InboxWriter {
       maxInflight: Math.max(1, Math.min(8, Math.floor(config.databasePoolSize / 2))),
       enqueueTimeoutMs: 2_000,
     };
+    this.readiness = new QueueReadiness(queue, this.options.enqueueTimeoutMs);
   }
 
   /** Stores the row (and enqueues its job when `enqueue`); resolves once the row is in PostgreSQL. */
@@ -144,6 +147,7 @@ export class InboxWriter {
       ),
     );
     try {
+      if (!(await this.readiness.isReady())) throw new Error('the queue connection is not ready');
       await withTimeout(this.queue.addBulk(jobs), this.options.enqueueTimeoutMs, 'enqueue');
       if (this.redisDown) {
         this.redisDown = false;

@@ -1,4 +1,5 @@
 export * from './webhook-job.js';
+export * from './queue-readiness.js';
 export * from './inbound-request.js';
 export * from './ingress-connections.js';
 export * from './webhook-rate-limiter.js';

@@ -72,6 +72,7 @@ export class IngressHarness {
     await h.fastify().ready();
     if (options.cacheTtlMs !== undefined) h.app.get(IngressConnections).ttlMs = options.cacheTtlMs;
     h.sql = new pg.Pool({ connectionString: h.db.url, max: 2 });
+    h.sql.on('error', () => undefined);
     h.queue = new Queue(QueueName.Webhooks, { connection: redisConnection(), prefix: h.prefix });
     return h;
   }
