@@ -42,7 +42,12 @@ export class StarterAdapter implements CallTrackingProvider {
   }
 
   async authenticate(): Promise<void> {
-    await this.ctx.http.request({ method: 'GET', url: `${this.base}/accounts/${this.ctx.credentials.accountId}`, headers: this.headers, endpoint: 'account' });
+    await this.ctx.http.request({
+      method: 'GET',
+      url: `${this.base}/accounts/${this.ctx.credentials.accountId}`,
+      headers: this.headers,
+      endpoint: 'account',
+    });
   }
 
   async validateCredentials(): Promise<boolean> {
@@ -70,11 +75,19 @@ export class StarterAdapter implements CallTrackingProvider {
     const { body } = await this.ctx.http.request<CallsResponse>({
       method: 'GET',
       url: `${this.base}/calls`,
-      query: { from: filters.from.toISOString(), to: filters.to.toISOString(), page, per_page: filters.pageSize ?? 100 },
+      query: {
+        from: filters.from.toISOString(),
+        to: filters.to.toISOString(),
+        page,
+        per_page: filters.pageSize ?? 100,
+      },
       headers: this.headers,
       endpoint: 'calls.list',
     });
-    return { calls: body.calls.map(mapCall), nextCursor: body.next_page ? String(body.next_page) : undefined };
+    return {
+      calls: body.calls.map(mapCall),
+      nextCursor: body.next_page ? String(body.next_page) : undefined,
+    };
   }
 
   async updateCall(): Promise<NormalizedCall> {
@@ -82,7 +95,11 @@ export class StarterAdapter implements CallTrackingProvider {
   }
 
   async registerWebhook(_config: WebhookConfig): Promise<WebhookRegistration> {
-    throw new NotSupportedError('starter', 'registerWebhook', 'paste the templates into the provider instead');
+    throw new NotSupportedError(
+      'starter',
+      'registerWebhook',
+      'paste the templates into the provider instead',
+    );
   }
 
   async unregisterWebhook(): Promise<void> {
@@ -104,7 +121,10 @@ export class StarterAdapter implements CallTrackingProvider {
     const trigger = readString(request.query.event);
     const body = request.body as Record<string, unknown> | undefined;
     const id = readString(body?.id) ?? readString(request.query.id);
-    return { eventId: id && trigger ? `${id}:${trigger}` : undefined, eventType: trigger ? TRIGGERS[trigger] : undefined };
+    return {
+      eventId: id && trigger ? `${id}:${trigger}` : undefined,
+      eventType: trigger ? TRIGGERS[trigger] : undefined,
+    };
   }
 
   mapWebhook(request: InboundWebhook): NormalizedCallEvent {

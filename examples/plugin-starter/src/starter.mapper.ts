@@ -56,7 +56,10 @@ export function mapCall(record: Record<string, unknown>): NormalizedCall {
 
 /** A webhook (JSON body, or query parameters for GET pixels) -> a call event. */
 export function mapWebhook(request: InboundWebhook): NormalizedCallEvent {
-  const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+  const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
+    string,
+    unknown
+  >;
   const fields = { ...request.query, ...body } as Record<string, unknown>;
   const trigger = readString(fields.event) ?? 'updated';
   const call = mapCall(fields);

@@ -14,7 +14,11 @@ export function registerPluginNew(program: Command): void {
     .option('--dir <path>', 'where to create it (default: plugins/<id>)')
     .option('--name <displayName>', 'display name (default: the id, capitalized)')
     .action((id: string, options: { dir?: string; name?: string }) => {
-      if (!PROVIDER_ID.test(id)) throw new CliError(`plugin id must match ${PROVIDER_ID} (lower-case letters, digits, dashes), got "${id}"`, 2);
+      if (!PROVIDER_ID.test(id))
+        throw new CliError(
+          `plugin id must match ${PROVIDER_ID} (lower-case letters, digits, dashes), got "${id}"`,
+          2,
+        );
       const target = path.resolve(options.dir ?? path.join('plugins', id));
       if (fs.existsSync(target)) throw new CliError(`${target} already exists; choose another --dir`);
       if (!fs.existsSync(STARTER)) throw new CliError(`the starter is missing at ${STARTER}`);
