@@ -1,0 +1,58 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { RedisClient } from '@switchboard/cache';
+import type { CallView } from '../calls/call-view.js';
+
+/**
+ * Writes a call only when it is newer than what the cache holds. Workers finish batches in any
+ * order, so a plain SET could put an older copy over a newer one; the version (first key of the
+ * JSON) decides, inside Redis, in one step.
+ */
+const SET_IF_NEWER = `
+local current = redis.call('GET', KEYS[1])
+if current then
+  local held = tonumber(string.match(current, '^{"version":(%d+),'))
+  if held and held >= tonumber(ARGV[2]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+return 1`;
+
+const TTL_SECONDS = 15 * 60;
+
+type WithSetIfNewer = { sbCallSetIfNewer(key: string, json: string, version: number, ttl: number): unknown };
+
+/**
+ * The call cache (`<prefix>:cache:call:<id>`): filled by the worker after each commit and by the
+ * API on a miss. Best effort like every cache here: when Redis is away reads miss and writes drop.
+ */
+@Injectable()
+export class CallCache {
+  private readonly logger = new Logger('CallCache');
+
+  constructor(private readonly client: RedisClient) {
+    client.redis.defineCommand('sbCallSetIfNewer', { numberOfKeys: 1, lua: SET_IF_NEWER });
+  }
+
+  key(id: string): string {
+    return `${this.client.prefix}:cache:call:${id}`;
+  }
+
+  async get(id: string): Promise<CallView | undefined> {
+    if (this.client.redis.status !== 'ready') return undefined;
+    try {
+      const raw = await this.client.redis.get(this.key(id));
+      return raw === null ? undefined : (JSON.parse(raw) as CallView);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async putMany(calls: readonly CallView[]): Promise<void> {
+    if (calls.length === 0 || this.client.redis.status !== 'ready') return;
+    const pipeline = this.client.redis.pipeline() as unknown as WithSetIfNewer & { exec(): Promise<unknown> };
+    for (const call of calls)
+      pipeline.sbCallSetIfNewer(this.key(call.id), JSON.stringify(call), call.version, TTL_SECONDS);
+    await pipeline
+      .exec()
+      .catch((error: unknown) => this.logger.warn(`cache write skipped: ${(error as Error).message}`));
+  }
+}

@@ -1,0 +1,98 @@
+import { MappingError, isCallStatus, type NormalizedCallEvent } from '@switchboard/core';
+import { SCALAR_FIELDS, type ScalarField } from './call-fields.js';
+
+/** Where a call event came from: a webhook (with its inbox row) or a sync of the provider's API. */
+export type CallEventSource = 'webhook' | 'sync';
+
+/** One normalized event to store, with what the pipeline knows about its origin. */
+export interface CallEventInput {
+  connectionId: string;
+  provider: string;
+  source: CallEventSource;
+  /** The webhook_logs row it came from; its call_events row is unique on it. */
+  webhookLogId?: string;
+  event: NormalizedCallEvent;
+}
+
+/** The JSON shape one event takes in the batch statement's $1 (keys = columns of CALL_UPSERT_SQL's input). */
+export type CallEventRow = Record<string, unknown>;
+
+const NUMERIC_14_4 = /^-?\d{1,10}(\.\d+)?$/;
+const MAX_INT = 2_147_483_647;
+
+/**
+ * Turns an event into its statement row, refusing values the columns cannot hold (so one bad
+ * event fails alone with a clear reason instead of failing its batch in SQL).
+ * Throws MappingError: the data will not change, so retrying cannot help.
+ */
+export function toCallEventRow(input: CallEventInput): CallEventRow {
+  const { event, provider } = input;
+  const call = event.call;
+  const fail = (field: string, problem: string) => new MappingError(provider, `${field} ${problem}`, field);
+  if (typeof call?.externalId !== 'string' || call.externalId.length === 0)
+    throw fail('externalId', 'is missing');
+  if (call.externalId.length > 255) throw fail('externalId', 'is longer than 255 characters');
+  if (!(event.occurredAt instanceof Date) || Number.isNaN(event.occurredAt.getTime())) {
+    throw fail('occurredAt', 'is not a valid time');
+  }
+  if (call.status !== undefined && !isCallStatus(call.status))
+    throw fail('status', `"${String(call.status)}" is not a call status`);
+  if (typeof event.type !== 'string' || event.type.length > 100)
+    throw fail('type', 'is not a valid event type');
+
+  const row: CallEventRow = {
+    webhook_log_id: input.webhookLogId ?? null,
+    connection_id: input.connectionId,
+    provider,
+    external_id: call.externalId,
+    event_id: event.eventId ?? null,
+    event_type: event.type,
+    source: input.source,
+    occurred_at: event.occurredAt.toISOString(),
+    t: event.occurredAt.getTime(),
+    status: call.status ?? null,
+    tags: objectOrEmpty(call.tags),
+    provider_data: objectOrEmpty(call.providerData),
+  };
+  for (const field of SCALAR_FIELDS) row[field.column] = storable(field, field.read(call), fail);
+  return row;
+}
+
+function storable(
+  field: ScalarField,
+  value: unknown,
+  fail: (field: string, problem: string) => Error,
+): unknown {
+  if (value === undefined || value === null) return null;
+  switch (field.kind) {
+    case 'text':
+      if (typeof value !== 'string') throw fail(field.column, 'is not text');
+      if (field.maxLength !== undefined && value.length > field.maxLength) {
+        throw fail(field.column, `is longer than ${field.maxLength} characters`);
+      }
+      return value;
+    case 'timestamptz':
+      if (!(value instanceof Date) || Number.isNaN(value.getTime()))
+        throw fail(field.column, 'is not a valid time');
+      return value.toISOString();
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value) || Math.abs(value) > MAX_INT) {
+        throw fail(field.column, 'is not a whole number in range');
+      }
+      return value;
+    case 'boolean':
+      if (typeof value !== 'boolean') throw fail(field.column, 'is not true or false');
+      return value;
+    case 'numeric':
+      if (typeof value !== 'string' || !NUMERIC_14_4.test(value)) {
+        throw fail(field.column, 'is not a decimal amount with at most 10 integer digits');
+      }
+      return value;
+  }
+}
+
+function objectOrEmpty(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}

@@ -1,0 +1,60 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { RedisClient } from '@switchboard/cache';
+import { AppConfig } from '@switchboard/config';
+import type { CallView } from '../calls/call-view.js';
+
+/** What the live stream carries per stored change of a call. */
+export interface LiveCallEvent {
+  /** Type of the newest event that changed the call in this write (e.g. "call.completed"). */
+  type: string;
+  /** Every event type folded into the call by this write, oldest first. */
+  eventTypes: string[];
+  call: CallView;
+}
+
+/** One stream entry: its Redis Stream id (also the SSE id) and the event. */
+export interface LiveEntry {
+  id: string;
+  event: LiveCallEvent;
+}
+
+/** The Redis Stream every API process reads; one per deployment (REDIS_PREFIX). */
+export function liveStreamKey(prefix: string): string {
+  return `${prefix}:live:calls`;
+}
+
+/**
+ * Publishes call changes to a Redis Stream (XADD ... MAXLEN ~ n), so every API process can feed
+ * its SSE clients and a client that reconnects can be given what it missed from the recent window.
+ */
+@Injectable()
+export class LiveEventPublisher {
+  private readonly logger = new Logger('LiveEvents');
+  private readonly key: string;
+  private readonly maxLen: number;
+
+  constructor(
+    private readonly client: RedisClient,
+    config: AppConfig,
+  ) {
+    this.key = liveStreamKey(client.prefix);
+    this.maxLen = config.worker.liveStreamMaxEvents;
+  }
+
+  async publishMany(events: readonly LiveCallEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    if (this.client.redis.status !== 'ready') {
+      this.logger.warn(
+        `live stream unavailable (Redis ${this.client.redis.status}); ${events.length} event(s) not published`,
+      );
+      return;
+    }
+    const pipeline = this.client.redis.pipeline();
+    for (const event of events) {
+      pipeline.xadd(this.key, 'MAXLEN', '~', this.maxLen, '*', 'e', JSON.stringify(event));
+    }
+    await pipeline
+      .exec()
+      .catch((error: unknown) => this.logger.warn(`live events not published: ${(error as Error).message}`));
+  }
+}

@@ -1,0 +1,246 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConnectionAdapters, type ConnectionAdapter } from '@switchboard/connections';
+import { SwitchboardMetrics } from '@switchboard/metrics';
+import { WebhookLogRepository, type WebhookLogFailure, type WebhookLogRow } from '@switchboard/persistence';
+import type { WebhookJobData } from '@switchboard/queue';
+import { CallCache } from '../cache/call-cache.js';
+import { toCallEventRow, type CallEventRow } from '../calls/call-event-row.js';
+import { CallEventStore, type StoredCall } from '../calls/call-event-store.js';
+import { toCallView } from '../calls/call-view.js';
+import { LiveEventPublisher, type LiveCallEvent } from '../live/live-events.js';
+import { failureText, isTransientFailure } from './failure.js';
+import { inboundWebhookFromRow } from './inbound-webhook.js';
+
+/** One job's worth of work: which inbox row, and which attempt this is. */
+export interface WebhookWork {
+  data: WebhookJobData;
+  /** 1-based number of this attempt. */
+  attempt: number;
+  /** No attempt follows this one if it fails (retryable or not). */
+  finalAttempt: boolean;
+}
+
+export type WebhookOutcome =
+  | { status: 'processed'; callId: string; duplicate: boolean }
+  | { status: 'ignored'; reason: string }
+  | { status: 'failed'; retryable: boolean; error: string };
+
+interface Prepared {
+  index: number;
+  row: CallEventRow;
+  log: { id: string; attempts: number };
+}
+
+const failed = (error: unknown): WebhookOutcome => ({
+  status: 'failed',
+  retryable: isTransientFailure(error),
+  error: failureText(error),
+});
+
+/**
+ * Turns a batch of webhook jobs into stored calls: loads their inbox rows in one query, lets each
+ * connection's plugin map its payloads, stores every mapped event with one statement (call upsert,
+ * call_events rows, inbox rows marked processed — one transaction), then updates the cache and
+ * publishes live events. Each job keeps its own outcome: a row that fails (mapping, a value the
+ * database refuses) fails alone; when the batch statement fails for a reason that is not
+ * "database unavailable", the batch is retried row by row so its neighbours still get stored.
+ */
+@Injectable()
+export class WebhookBatchProcessor {
+  private readonly logger = new Logger('WebhookProcessor');
+
+  constructor(
+    private readonly logs: WebhookLogRepository,
+    private readonly adapters: ConnectionAdapters,
+    private readonly store: CallEventStore,
+    private readonly cache: CallCache,
+    private readonly live: LiveEventPublisher,
+    private readonly metrics: SwitchboardMetrics,
+  ) {}
+
+  async processBatch(work: readonly WebhookWork[]): Promise<WebhookOutcome[]> {
+    const outcomes: WebhookOutcome[] = new Array(work.length);
+    let rows: Map<string, WebhookLogRow>;
+    try {
+      rows = new Map(
+        (await this.logs.loadForProcessing(work.map((w) => w.data.webhookLogId))).map((r) => [r.id, r]),
+      );
+    } catch (error) {
+      // Without the rows nothing can be decided (nor recorded): try the whole batch again later.
+      const outcome: WebhookOutcome = { status: 'failed', retryable: true, error: failureText(error) };
+      return this.finish(
+        work,
+        work.map(() => outcome),
+        new Map(),
+      );
+    }
+
+    const adapters = await this.resolveAdapters(rows);
+    const prepared: Prepared[] = [];
+    work.forEach((item, index) => {
+      const row = rows.get(item.data.webhookLogId);
+      if (!row) {
+        outcomes[index] = {
+          status: 'failed',
+          retryable: false,
+          error: `webhook log ${item.data.webhookLogId} not found`,
+        };
+        return;
+      }
+      if (row.status === 'rejected' || row.status === 'ignored') {
+        // Never process what failed verification, nor what a shadow connection only logged.
+        outcomes[index] = { status: 'ignored', reason: `webhook log is ${row.status}` };
+        return;
+      }
+      if (!row.connection_id) {
+        outcomes[index] = {
+          status: 'failed',
+          retryable: false,
+          error: 'the connection of this webhook was deleted',
+        };
+        return;
+      }
+      const adapter = adapters.get(row.connection_id);
+      if (adapter instanceof Error || adapter === undefined) {
+        outcomes[index] = failed(adapter ?? new Error('connection not resolved'));
+        return;
+      }
+      try {
+        const event = adapter.adapter.mapWebhook(inboundWebhookFromRow(row));
+        prepared.push({
+          index,
+          row: toCallEventRow({
+            connectionId: row.connection_id,
+            provider: row.provider,
+            source: 'webhook',
+            webhookLogId: row.id,
+            event,
+          }),
+          log: { id: row.id, attempts: item.attempt },
+        });
+      } catch (error) {
+        outcomes[index] = failed(error);
+      }
+    });
+
+    const stored = await this.storeWithFallback(prepared, outcomes);
+    await this.afterCommit(stored);
+    return this.finish(work, outcomes, rows);
+  }
+
+  private async resolveAdapters(
+    rows: Map<string, WebhookLogRow>,
+  ): Promise<Map<string, ConnectionAdapter | Error>> {
+    const resolved = new Map<string, ConnectionAdapter | Error>();
+    for (const row of rows.values()) {
+      if (!row.connection_id || resolved.has(row.connection_id)) continue;
+      try {
+        resolved.set(row.connection_id, await this.adapters.forId(row.connection_id));
+      } catch (error) {
+        resolved.set(row.connection_id, error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    return resolved;
+  }
+
+  private async storeWithFallback(prepared: Prepared[], outcomes: WebhookOutcome[]): Promise<StoredCall[]> {
+    if (prepared.length === 0) return [];
+    try {
+      const stored = await this.store.store(
+        prepared.map((p) => p.row),
+        prepared.map((p) => p.log),
+      );
+      this.settle(prepared, stored, outcomes);
+      return stored;
+    } catch (error) {
+      if (prepared.length === 1 || isTransientFailure(error)) {
+        for (const p of prepared) outcomes[p.index] = failed(error);
+        return [];
+      }
+      this.logger.warn(
+        `batch of ${prepared.length} failed (${failureText(error)}); storing its rows one by one`,
+      );
+    }
+    const all: StoredCall[] = [];
+    for (const p of prepared) {
+      try {
+        const stored = await this.store.store([p.row], [p.log]);
+        this.settle([p], stored, outcomes);
+        all.push(...stored);
+      } catch (error) {
+        outcomes[p.index] = failed(error);
+      }
+    }
+    return all;
+  }
+
+  /** Processed outcomes for stored rows; `duplicate` when the event was already recorded before. */
+  private settle(prepared: Prepared[], stored: StoredCall[], outcomes: WebhookOutcome[]): void {
+    const callByKey = new Map<string, string>();
+    const fresh = new Set<string>();
+    for (const call of stored) {
+      callByKey.set(`${call.row.connection_id}|${call.row.external_id}`, call.row.id);
+      for (const event of call.newEvents) if (event.webhookLogId) fresh.add(event.webhookLogId);
+    }
+    for (const p of prepared) {
+      const callId = callByKey.get(`${p.row.connection_id as string}|${p.row.external_id as string}`);
+      // A redelivered event is filtered out before the upsert, so its call is not in the result.
+      outcomes[p.index] = { status: 'processed', callId: callId ?? '', duplicate: !fresh.has(p.log.id) };
+    }
+  }
+
+  /** Cache and live stream: after the commit, best effort (the database is the record). */
+  private async afterCommit(stored: StoredCall[]): Promise<void> {
+    if (stored.length === 0) return;
+    const views = stored.map((s) => toCallView(s.row));
+    const events: LiveCallEvent[] = [];
+    stored.forEach((s, i) => {
+      if (s.newEvents.length === 0) return;
+      events.push({
+        type: s.newEvents[s.newEvents.length - 1].eventType,
+        eventTypes: s.newEvents.map((e) => e.eventType),
+        call: views[i],
+      });
+    });
+    await Promise.all([this.cache.putMany(views), this.live.publishMany(events)]).catch((error: unknown) =>
+      this.logger.warn(`cache/live update failed: ${(error as Error).message}`),
+    );
+  }
+
+  /** Records failures on their inbox rows and counts every outcome. */
+  private async finish(
+    work: readonly WebhookWork[],
+    outcomes: WebhookOutcome[],
+    rows: Map<string, WebhookLogRow>,
+  ): Promise<WebhookOutcome[]> {
+    const failures: WebhookLogFailure[] = [];
+    const now = Date.now();
+    work.forEach((item, i) => {
+      const outcome = outcomes[i];
+      const provider = item.data.provider;
+      if (outcome.status === 'processed') {
+        this.metrics.webhooksProcessed.inc({ provider, outcome: 'processed' });
+        const receivedAt = Date.parse(item.data.receivedAt);
+        if (!outcome.duplicate && Number.isFinite(receivedAt)) {
+          this.metrics.webhookEndToEndLag.observe({ provider }, Math.max(0, now - receivedAt) / 1000);
+        }
+      } else if (outcome.status === 'ignored') {
+        this.metrics.webhooksProcessed.inc({ provider, outcome: 'ignored' });
+      } else {
+        const final = !outcome.retryable || item.finalAttempt;
+        this.metrics.webhooksProcessed.inc({ provider, outcome: final ? 'failed' : 'retried' });
+        if (rows.has(item.data.webhookLogId)) {
+          failures.push({ id: item.data.webhookLogId, attempts: item.attempt, error: outcome.error, final });
+        }
+        if (final)
+          this.logger.warn(`webhook ${item.data.webhookLogId} (${provider}) failed: ${outcome.error}`);
+      }
+    });
+    await this.logs
+      .recordFailures(failures)
+      .catch((error: unknown) =>
+        this.logger.error(`could not record ${failures.length} failure(s): ${failureText(error)}`),
+      );
+    return outcomes;
+  }
+}
