@@ -3,7 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { AppConfig } from '@switchboard/config';
 import type { DiscoveryResult } from '@switchboard/core';
 import { PinoNestLogger } from '@switchboard/logging';
-import { WorkerModule } from './worker.module.js';
+import { WorkerModule, type WorkerAppOptions } from './worker.module.js';
 
 /**
  * Builds the worker. It is a Nest application with a small HTTP side (health and metrics only)
@@ -12,9 +12,10 @@ import { WorkerModule } from './worker.module.js';
 export async function createWorkerApp(
   config: AppConfig,
   discovery: DiscoveryResult,
+  options: WorkerAppOptions = {},
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
-    WorkerModule.register(config, discovery),
+    WorkerModule.register(config, discovery, options),
     new FastifyAdapter(),
     {
       bufferLogs: true,

@@ -9,12 +9,22 @@ import { InboxRelayModule } from '@switchboard/ingress';
 import { LoggingModule } from '@switchboard/logging';
 import { MetricsModule } from '@switchboard/metrics';
 import { PersistenceModule } from '@switchboard/persistence';
+import { PipelineWorkerModule, type WebhookWorkerOptions } from '@switchboard/pipeline';
 import { QueueModule } from '@switchboard/queue';
+
+/** Test hooks for the worker (production uses the defaults). */
+export interface WorkerAppOptions {
+  pipeline?: WebhookWorkerOptions;
+}
 
 /** The worker process: queue processors from libs, plus /health and /metrics on WORKER_PORT. */
 @Module({})
 export class WorkerModule {
-  static register(config: AppConfig, discovery: DiscoveryResult): DynamicModule {
+  static register(
+    config: AppConfig,
+    discovery: DiscoveryResult,
+    options: WorkerAppOptions = {},
+  ): DynamicModule {
     return {
       module: WorkerModule,
       imports: [
@@ -29,6 +39,7 @@ export class WorkerModule {
         ConnectionsModule,
         HealthModule,
         InboxRelayModule,
+        PipelineWorkerModule.register(config, options.pipeline),
       ],
     };
   }

@@ -1,0 +1,236 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Queue } from 'bullmq';
+import pg from 'pg';
+import type { AppConfig } from '@switchboard/config';
+import { ConnectionAdapters, ConnectionService } from '@switchboard/connections';
+import { discoverPlugins, type DiscoveryResult, type WebhookTemplate } from '@switchboard/core';
+import { webhookJob } from '@switchboard/ingress';
+import { WebhookInboxRepository, type CallRow, type WebhookLogRow } from '@switchboard/persistence';
+import type { WebhookWorkerOptions } from '@switchboard/pipeline';
+import { QueueName } from '@switchboard/queue';
+import { createApiApp } from '../../../apps/api/src/api-app.js';
+import { createWorkerApp } from '../../../apps/worker/src/worker-app.js';
+import {
+  callWebhooks,
+  newCallSpec,
+  toInbound,
+  type CallSpec,
+  type RenderedWebhook,
+} from '../../../bench/src/pipeline/webhook-fixtures.js';
+import { testConfig } from '../../support/app-config.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { uniqueRedisPrefix } from '../../support/redis.js';
+import { TEST_REDIS_URL } from '../../support/services.js';
+
+export const ROOT = new URL('../../..', import.meta.url).pathname;
+
+export const CREDENTIALS: Record<string, Record<string, string>> = {
+  ringba: { accountId: 'RA0123456', apiToken: 'ringba-api-token-1234' },
+  retreaver: { apiKey: 'retreaver-api-key', companyId: '1234' },
+  trackdrive: { subdomain: 'acme', publicKey: 'public-key', privateKey: 'private-key' },
+};
+
+export const ADMIN_TOKEN = 'admin-token-for-pipeline-tests-0123456789';
+
+export interface TestConnection {
+  id: string;
+  provider: string;
+  templates: WebhookTemplate[];
+}
+
+/** Fast retries for tests: milliseconds instead of seconds. */
+export const FAST_RETRY: WebhookWorkerOptions = { retry: { baseDelayMs: 20, maxDelayMs: 100 } };
+
+/**
+ * A database, a Redis prefix and any number of worker (and API) applications in this process,
+ * plus helpers that accept webhooks the way the ingress does (inbox row with status `queued`,
+ * then a job whose id is the row id).
+ */
+export class PipelineHarness {
+  db!: TestDatabase;
+  prefix!: string;
+  config!: AppConfig;
+  discovery!: DiscoveryResult;
+  sql!: pg.Pool;
+  queue!: Queue;
+  workers: NestFastifyApplication[] = [];
+  apis: NestFastifyApplication[] = [];
+  private env: Record<string, string> = {};
+
+  static async start(
+    options: { env?: Record<string, string>; workers?: number; worker?: WebhookWorkerOptions } = {},
+  ) {
+    const h = new PipelineHarness();
+    h.db = await createTestDatabase();
+    h.prefix = uniqueRedisPrefix('pipe');
+    h.discovery = await discoverPlugins({ rootDir: ROOT });
+    h.env = {
+      DATABASE_URL: h.db.url,
+      REDIS_PREFIX: h.prefix,
+      ADMIN_TOKEN,
+      // One key for every app of the harness, so they all read the connections' secrets.
+      ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+      WORKER_BATCH_WAIT_MS: '5',
+      ...options.env,
+    };
+    h.config = testConfig(h.env);
+    h.sql = new pg.Pool({ connectionString: h.db.url, max: 4 });
+    h.queue = new Queue(QueueName.Webhooks, { connection: redisConnection(), prefix: h.prefix });
+    for (let i = 0; i < (options.workers ?? 1); i++) await h.startWorker(options.worker ?? FAST_RETRY);
+    return h;
+  }
+
+  /** Another worker process (in this process): same database, same queue. */
+  async startWorker(
+    options: WebhookWorkerOptions = FAST_RETRY,
+    env: Record<string, string> = {},
+  ): Promise<NestFastifyApplication> {
+    const app = await createWorkerApp(testConfig({ ...this.env, ...env }), this.discovery, {
+      pipeline: options,
+    });
+    await app.init();
+    this.workers.push(app);
+    return app;
+  }
+
+  async startApi(): Promise<NestFastifyApplication> {
+    const app = await createApiApp(testConfig(this.env), this.discovery);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    this.apis.push(app);
+    return app;
+  }
+
+  get app(): NestFastifyApplication {
+    return this.workers[0];
+  }
+
+  async createConnection(provider: string): Promise<TestConnection> {
+    const { connection, webhookSecret } = await this.app.get(ConnectionService).create({
+      provider,
+      name: `${provider} pipeline test`,
+      credentials: CREDENTIALS[provider],
+      validate: false,
+    });
+    const { adapter } = await this.app.get(ConnectionAdapters).forId(connection.id);
+    const templates = adapter.webhookTemplates({
+      url: `http://localhost:3000/webhooks/${provider}/${connection.id}`,
+      secret: webhookSecret,
+    });
+    return { id: connection.id, provider, templates };
+  }
+
+  /** The lifecycle webhooks of `count` new calls of a connection, rendered from its templates. */
+  async lifecycle(connection: TestConnection, count: number, start = Date.parse('2026-11-20T10:00:00.000Z')) {
+    const { adapter } = await this.app.get(ConnectionAdapters).forId(connection.id);
+    const calls: CallSpec[] = [];
+    const webhooks: RenderedWebhook[] = [];
+    for (let i = 0; i < count; i++) {
+      const call = newCallSpec(connection.provider, i, new Date(start + i * 60_000));
+      calls.push(call);
+      webhooks.push(...callWebhooks(adapter, connection.templates, call));
+    }
+    return { calls, webhooks };
+  }
+
+  /** Writes inbox rows as the ingress does (status queued) and returns their ids, without enqueueing. */
+  async insertRows(connection: TestConnection, webhooks: readonly RenderedWebhook[]): Promise<string[]> {
+    const { adapter } = await this.app.get(ConnectionAdapters).forId(connection.id);
+    const rows = webhooks.map((w) => {
+      const description = adapter.describeWebhook(toInbound(w));
+      return {
+        id: randomUUID(),
+        connectionId: connection.id,
+        provider: connection.provider,
+        eventType: description.eventType ?? null,
+        eventId: description.eventId ?? null,
+        // Deliveries in these tests may repeat on purpose (as separate rows), so no dedup key.
+        dedupKey: null,
+        method: w.method,
+        contentType: w.contentType,
+        query: w.query,
+        headers: w.headers,
+        rawBody: w.rawBody,
+        sourceIp: '127.0.0.1',
+        verification: 'verified',
+        status: 'queued' as const,
+        httpStatus: 202,
+        error: null,
+        receivedAt: w.receivedAt,
+      };
+    });
+    const repository = this.app.get(WebhookInboxRepository);
+    for (let i = 0; i < rows.length; i += 500) await repository.insertMany(rows.slice(i, i + 500));
+    return rows.map((r) => r.id);
+  }
+
+  /** Enqueues the rows' jobs exactly as the ingress does (job id = row id). */
+  async enqueue(connection: TestConnection, ids: readonly string[], receivedAt = new Date()): Promise<void> {
+    const jobs = ids.map((id) =>
+      webhookJob(
+        { id, connectionId: connection.id, provider: connection.provider, receivedAt },
+        this.config.webhook.maxAttempts,
+      ),
+    );
+    for (let i = 0; i < jobs.length; i += 1000) await this.queue.addBulk(jobs.slice(i, i + 1000));
+  }
+
+  async accept(connection: TestConnection, webhooks: readonly RenderedWebhook[]): Promise<string[]> {
+    const ids = await this.insertRows(connection, webhooks);
+    await this.enqueue(connection, ids);
+    return ids;
+  }
+
+  /** Waits until no webhook job is waiting, delayed or running. */
+  async drained(timeoutMs = 30_000): Promise<void> {
+    await waitFor(async () => {
+      const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return Object.values(counts).every((n) => n === 0);
+    }, timeoutMs);
+  }
+
+  async log(id: string): Promise<WebhookLogRow> {
+    const { rows } = await this.sql.query<WebhookLogRow>('SELECT * FROM webhook_logs WHERE id = $1', [id]);
+    return rows[0];
+  }
+
+  async calls(connectionId: string): Promise<CallRow[]> {
+    const { rows } = await this.sql.query<CallRow>(
+      'SELECT * FROM calls WHERE connection_id = $1 ORDER BY external_id',
+      [connectionId],
+    );
+    return rows;
+  }
+
+  async count(sql: string, params: unknown[] = []): Promise<number> {
+    const { rows } = await this.sql.query<Record<string, string>>(sql, params);
+    return Number(Object.values(rows[0])[0]);
+  }
+
+  async stop(): Promise<void> {
+    for (const app of [...this.apis, ...this.workers]) await app.close().catch(() => undefined);
+    await this.queue?.obliterate({ force: true }).catch(() => undefined);
+    await this.queue?.close();
+    await this.sql?.end();
+    await this.db?.drop();
+  }
+}
+
+export function redisConnection(url = TEST_REDIS_URL) {
+  const parsed = new URL(url);
+  return { host: parsed.hostname, port: Number(parsed.port || 6379), maxRetriesPerRequest: null };
+}
+
+export async function waitFor(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+  stepMs = 25,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+  }
+}
