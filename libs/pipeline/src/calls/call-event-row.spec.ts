@@ -1,0 +1,54 @@
+import { MappingError } from '@switchboard/core';
+import { toCallEventRow, type CallEventInput } from './call-event-row.js';
+
+const input = (
+  call: Record<string, unknown>,
+  occurredAt = new Date('2026-11-01T10:00:00Z'),
+): CallEventInput => ({
+  connectionId: 'c1',
+  provider: 'retreaver',
+  source: 'webhook',
+  webhookLogId: 'w1',
+  event: {
+    type: 'call.completed',
+    occurredAt,
+    call: { externalId: 'X1', providerData: { a: 1 }, ...call } as never,
+  },
+});
+
+describe('toCallEventRow', () => {
+  it('turns an event into the statement row (times as ISO and epoch ms, money as given)', () => {
+    const row = toCallEventRow(
+      input({ status: 'completed', revenue: '12.5', startedAt: new Date('2026-11-01T09:59:00Z') }),
+    );
+    expect(row).toMatchObject({
+      webhook_log_id: 'w1',
+      external_id: 'X1',
+      t: Date.parse('2026-11-01T10:00:00Z'),
+      status: 'completed',
+      revenue: '12.5',
+      started_at: '2026-11-01T09:59:00.000Z',
+      campaign_name: null,
+      provider_data: { a: 1 },
+      tags: {},
+    });
+  });
+
+  it.each([
+    [{ externalId: '' }, /externalId/],
+    [{ externalId: 'x'.repeat(256) }, /externalId/],
+    [{ callerNumber: '+1'.repeat(20) }, /caller_number/],
+    [{ revenue: '12,50' }, /revenue/],
+    [{ revenue: '99999999999' }, /revenue/],
+    [{ durationSeconds: 1.5 }, /duration_seconds/],
+    [{ status: 'done' }, /status/],
+    [{ startedAt: new Date('nope') }, /started_at/],
+  ])('refuses %j with a MappingError naming the field', (call, field) => {
+    expect(() => toCallEventRow(input(call))).toThrow(MappingError);
+    expect(() => toCallEventRow(input(call))).toThrow(field);
+  });
+
+  it('refuses an event without a valid time', () => {
+    expect(() => toCallEventRow(input({}, new Date(Number.NaN)))).toThrow(/occurredAt/);
+  });
+});

@@ -1,0 +1,85 @@
+import type pg from 'pg';
+import { PipelineHarness, waitFor, type TestConnection } from './pipeline-harness.js';
+
+/**
+ * Retries against real failures: the worker's database connection is cut while it waits for a
+ * lock (PostgreSQL 57P01), which is retryable; the job comes back after the backoff and succeeds,
+ * or, when attempts run out, its inbox row becomes `failed` with the reason and the attempt count.
+ */
+describe('retries (real PostgreSQL connection failures)', () => {
+  let h: PipelineHarness;
+  let connection: TestConnection;
+
+  beforeAll(async () => {
+    h = await PipelineHarness.start({ env: { WEBHOOK_MAX_ATTEMPTS: '3' } });
+    connection = await h.createConnection('ringba');
+  });
+
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  /** Holds an exclusive lock on `calls` so the worker's store statement waits (and can be cut). */
+  async function lockCalls(): Promise<pg.PoolClient> {
+    const client = await h.sql.connect();
+    await client.query('BEGIN');
+    await client.query('LOCK TABLE calls IN ACCESS EXCLUSIVE MODE');
+    return client;
+  }
+
+  /** Terminates the worker connection that waits for the lock, as a database restart would. */
+  async function cutWaitingWorker(): Promise<void> {
+    let pid: number | undefined;
+    await waitFor(async () => {
+      const { rows } = await h.sql.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+      );
+      pid = rows[0]?.pid;
+      return pid !== undefined;
+    });
+    await h.sql.query('SELECT pg_terminate_backend($1)', [pid]);
+  }
+
+  it('retries a webhook whose store failed because the database connection dropped, then stores it', async () => {
+    const { calls, webhooks } = await h.lifecycle(connection, 1, Date.parse('2026-11-01T10:00:00.000Z'));
+    const lock = await lockCalls();
+    const [id] = await h.accept(connection, webhooks.slice(0, 1));
+    await cutWaitingWorker();
+    // The failed attempt is recorded on the row, which stays queued for the next one.
+    await waitFor(async () => (await h.log(id)).attempts === 1);
+    const between = await h.log(id);
+    expect(between.status).toBe('queued');
+    expect(between.error).toMatch(/57P01|terminat/i);
+    await lock.query('ROLLBACK');
+    lock.release();
+    await h.drained();
+    const done = await h.log(id);
+    expect(done).toMatchObject({ status: 'processed', attempts: 2, error: null });
+    expect((await h.calls(connection.id)).map((c) => c.external_id)).toContain(calls[0].externalId);
+    const job = await h.queue.getJob(id);
+    expect(await job?.getState()).toBe('completed');
+    expect(job?.attemptsMade).toBe(2); // BullMQ counts the successful attempt too
+  }, 30_000);
+
+  it('marks the row failed with the reason and attempts once WEBHOOK_MAX_ATTEMPTS is used up', async () => {
+    const { webhooks } = await h.lifecycle(connection, 1, Date.parse('2026-11-02T10:00:00.000Z'));
+    const lock = await lockCalls();
+    try {
+      const [id] = await h.accept(connection, webhooks.slice(0, 1));
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        await cutWaitingWorker();
+        await waitFor(async () => (await h.log(id)).attempts === attempt);
+      }
+      await waitFor(async () => (await h.queue.getJob(id).then((j) => j?.getState())) === 'failed');
+      const row = await h.log(id);
+      expect(row).toMatchObject({ status: 'failed', attempts: 3 });
+      expect(row.error).toMatch(/57P01|terminat/i);
+      const job = await h.queue.getJob(id);
+      expect(job?.attemptsMade).toBe(3);
+      expect(job?.failedReason).toMatch(/57P01|terminat/i);
+    } finally {
+      await lock.query('ROLLBACK');
+      lock.release();
+    }
+  }, 30_000);
+});
