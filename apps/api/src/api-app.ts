@@ -7,6 +7,7 @@ import type { AppConfig } from '@switchboard/config';
 import type { DiscoveryResult } from '@switchboard/core';
 import { PinoNestLogger } from '@switchboard/logging';
 import { SwitchboardMetrics } from '@switchboard/metrics';
+import { mountQueueBoard } from './admin/queue-board.js';
 import { ApiModule } from './api.module.js';
 import { mountOpenApi } from './docs/openapi.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
@@ -46,6 +47,7 @@ export async function createApiApp(
   app.enableShutdownHooks();
   mountOpenApi(app, API_VERSION);
   registerWebhookRoutes(app, config.webhook.bodyLimitBytes);
+  mountQueueBoard(app);
 
   const metrics = app.get(SwitchboardMetrics);
   metrics.pluginsLoaded.set({ status: 'loaded' }, discovery.loaded.length);

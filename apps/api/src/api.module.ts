@@ -11,8 +11,10 @@ import { MetricsModule } from '@switchboard/metrics';
 import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
 import { AuthModule } from './auth/auth.module.js';
+import { CallsModule } from './calls/calls.module.js';
 import { ConnectionsController } from './connections/connections.controller.js';
 import { PluginsController } from './plugins/plugins.controller.js';
+import { WebhookLogsModule } from './webhook-logs/webhook-logs.module.js';
 
 /** The API process: infrastructure modules from libs, plus thin controllers. */
 @Module({})
@@ -33,6 +35,8 @@ export class ApiModule {
         HealthModule,
         AuthModule,
         IngressModule,
+        CallsModule,
+        WebhookLogsModule,
       ],
       controllers: [PluginsController, ConnectionsController],
     };

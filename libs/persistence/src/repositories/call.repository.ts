@@ -44,10 +44,13 @@ export interface CallListFilter {
   to?: Date;
 }
 
+/** Where a page ended: started_at in epoch microseconds (exact; null when unknown) and the id. */
 export interface CallPosition {
-  startedAt: Date | null;
+  startedAtUs: string | null;
   id: string;
 }
+
+export type ListedCall = CallRow & { position_us: string | null };
 
 /**
  * Reads of `calls` in plain SQL on the shared pool (money stays an exact decimal string). Writes
@@ -74,7 +77,7 @@ export class CallRepository {
    * Newest calls first (by start time; calls whose start is not known yet come last), keyset-paged:
    * pass the last row's position as `after` for the next page.
    */
-  async list(filter: CallListFilter, limit: number, after?: CallPosition): Promise<CallRow[]> {
+  async list(filter: CallListFilter, limit: number, after?: CallPosition): Promise<ListedCall[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown) => {
@@ -89,17 +92,18 @@ export class CallRepository {
     if (filter.to) where.push(`started_at < ${param(filter.to)}`);
     if (after) {
       const id = param(after.id);
-      if (after.startedAt) {
-        const s = param(after.startedAt);
-        where.push(`(started_at < ${s} OR (started_at = ${s} AND id < ${id}) OR started_at IS NULL)`);
+      if (after.startedAtUs !== null) {
+        const s = `(timestamptz 'epoch' + ${param(after.startedAtUs)}::bigint * interval '1 microsecond')`;
+        where.push(`(started_at < ${s} OR (started_at = ${s} AND id < ${id}::uuid) OR started_at IS NULL)`);
       } else {
-        where.push(`(started_at IS NULL AND id < ${id})`);
+        where.push(`(started_at IS NULL AND id < ${id}::uuid)`);
       }
     }
     const sql =
-      `SELECT * FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
+      `SELECT *, (extract(epoch FROM started_at) * 1000000)::bigint::text AS position_us FROM calls ` +
+      `${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
       `ORDER BY started_at DESC NULLS LAST, id DESC LIMIT ${param(limit)}`;
-    const { rows } = await this.pool.query<CallRow>(sql, params);
+    const { rows } = await this.pool.query<ListedCall>(sql, params);
     return rows;
   }
 }

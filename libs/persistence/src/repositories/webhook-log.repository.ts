@@ -37,10 +37,13 @@ export interface WebhookLogFilter {
   to?: Date;
 }
 
+/** Where a page ended: created_at in epoch microseconds (exact, unlike a JS Date) and the id. */
 export interface WebhookLogPosition {
-  createdAt: Date;
+  createdAtUs: string;
   id: string;
 }
+
+export type ListedWebhookLog = WebhookLogRow & { position_us: string };
 
 /** One processing failure to record; `final` marks the row failed (no attempt left, or not retryable). */
 export interface WebhookLogFailure {
@@ -98,15 +101,22 @@ export class WebhookLogRepository {
   }
 
   /** Newest first, keyset-paged by (created_at, id). */
-  async list(filter: WebhookLogFilter, limit: number, after?: WebhookLogPosition): Promise<WebhookLogRow[]> {
+  async list(
+    filter: WebhookLogFilter,
+    limit: number,
+    after?: WebhookLogPosition,
+  ): Promise<ListedWebhookLog[]> {
     const { where, params } = whereClause(filter);
     if (after) {
-      params.push(after.createdAt, after.id);
-      where.push(`(created_at, id) < ($${params.length - 1}, $${params.length})`);
+      params.push(after.createdAtUs, after.id);
+      where.push(
+        `(created_at, id) < (timestamptz 'epoch' + $${params.length - 1}::bigint * interval '1 microsecond', $${params.length}::uuid)`,
+      );
     }
     params.push(limit);
-    const { rows } = await this.pool.query<WebhookLogRow>(
-      `SELECT * FROM webhook_logs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const { rows } = await this.pool.query<ListedWebhookLog>(
+      `SELECT *, (extract(epoch FROM created_at) * 1000000)::bigint::text AS position_us
+       FROM webhook_logs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
       params,
     );

@@ -1,0 +1,130 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpException,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  WebhookLogRepository,
+  type WebhookLogFilter,
+  type WebhookLogPosition,
+} from '@switchboard/persistence';
+import { ReplayError, ReplayService, type ReplayResult } from '@switchboard/pipeline';
+import { RequireScope } from '../auth/auth.guard.js';
+import { BulkReplayDto, ListWebhookLogsQuery, type WebhookLogFilterDto } from './webhook-logs.dto.js';
+import { toWebhookLogView } from './webhook-log.view.js';
+
+const REPLAY_STATUS: Record<ReplayError['code'], number> = {
+  webhook_log_not_found: 404,
+  not_replayable: 409,
+  queue_unavailable: 503,
+};
+
+/** The webhook inbox for operators (admin scope): find what failed, look at it, replay it. */
+@ApiTags('webhook-logs')
+@ApiBearerAuth()
+@RequireScope('admin')
+@Controller('webhook-logs')
+export class WebhookLogsController {
+  constructor(
+    private readonly logs: WebhookLogRepository,
+    private readonly replays: ReplayService,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Webhook log rows, newest first, with filters and cursor pagination (e.g. ?status=failed)',
+  })
+  async list(@Query() query: ListWebhookLogsQuery) {
+    const limit = query.limit ?? 50;
+    const rows = await this.logs.list(
+      toFilter(query),
+      limit + 1,
+      query.cursor ? decodeCursor(query.cursor) : undefined,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toWebhookLogView),
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor({ createdAtUs: last.position_us, id: last.id })
+          : undefined,
+    };
+  }
+
+  @Post('replay')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Replay every row matching the filters (status defaults to failed), oldest first, up to limit',
+  })
+  replayMany(@Body() body: BulkReplayDto): Promise<ReplayResult> {
+    return replaying(this.replays.replayMany(toFilter(body), body.limit));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One webhook log row' })
+  async get(@Param('id', ParseUUIDPipe) id: string) {
+    const row = await this.logs.findById(id);
+    if (!row)
+      throw new NotFoundException({ error: 'webhook_log_not_found', message: `no webhook log ${id}` });
+    return toWebhookLogView(row);
+  }
+
+  @Post(':id/replay')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Put one row back on the queue with a fresh job' })
+  replayOne(@Param('id', ParseUUIDPipe) id: string): Promise<ReplayResult> {
+    return replaying(this.replays.replayOne(id));
+  }
+}
+
+function toFilter(dto: WebhookLogFilterDto): WebhookLogFilter {
+  return {
+    connectionId: dto.connection,
+    provider: dto.provider,
+    status: dto.status,
+    from: dto.from ? new Date(dto.from) : undefined,
+    to: dto.to ? new Date(dto.to) : undefined,
+  };
+}
+
+async function replaying(result: Promise<ReplayResult>): Promise<ReplayResult> {
+  try {
+    return await result;
+  } catch (error) {
+    if (error instanceof ReplayError) {
+      throw new HttpException({ error: error.code, message: error.message }, REPLAY_STATUS[error.code]);
+    }
+    throw error;
+  }
+}
+
+function encodeCursor(position: WebhookLogPosition): string {
+  return Buffer.from(JSON.stringify({ c: position.createdAtUs, i: position.id })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): WebhookLogPosition {
+  try {
+    const { c, i } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+      c: string;
+      i: string;
+    };
+    if (typeof i !== 'string' || !/^[0-9a-f-]{36}$/i.test(i) || !/^-?\d{1,19}$/.test(String(c)))
+      throw new Error('bad');
+    return { createdAtUs: c, id: i };
+  } catch {
+    throw new BadRequestException({
+      error: 'invalid_cursor',
+      message: 'cursor is not one this API returned',
+    });
+  }
+}
