@@ -343,6 +343,15 @@ describe('mapWebhook', () => {
     }
   });
 
+  it('takes the Call Ended webhook as the end of the call when the body has no end time', () => {
+    const event = mapTrackDriveWebhook(
+      inbound({ query: { event: 'completed' }, body: { uuid: UUID, status: 'finished' } }),
+    );
+    expect(event.call.endedAt).toEqual(event.occurredAt);
+    const answered = mapTrackDriveWebhook(inbound({ query: { event: 'answered' }, body: { uuid: UUID } }));
+    expect(answered.call.endedAt).toBeUndefined();
+  });
+
   it('never reads the token or event query parameters into the call', () => {
     const event = mapTrackDriveWebhook(
       inbound({ query: { token: SECRET, event: 'completed' }, body: { uuid: UUID } }),

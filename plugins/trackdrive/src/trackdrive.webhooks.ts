@@ -229,9 +229,12 @@ export function mapTrackDriveWebhook(request: InboundWebhook): NormalizedCallEve
         : trigger === 'completed'
           ? call.endedAt
           : undefined;
+  const occurredAt = providerTime ?? updatedAt ?? request.receivedAt;
+  // The documented "Call Ended" tokens carry no end time; the trigger firing is the end.
+  if (trigger === 'completed') call.endedAt ??= occurredAt;
   return {
     type: spec.eventType,
-    occurredAt: providerTime ?? updatedAt ?? request.receivedAt,
+    occurredAt,
     eventId: eventIdFor(call.externalId, trigger, record),
     call,
   };
