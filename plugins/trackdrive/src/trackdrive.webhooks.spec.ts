@@ -210,8 +210,8 @@ describe('mapWebhook', () => {
     expect(event).toEqual({
       type: 'call.completed',
       eventId: `${UUID}:completed`,
-      // No ended_at token in the body: the receive time.
-      occurredAt: RECEIVED,
+      // No ended_at token in the body: start + total duration.
+      occurredAt: new Date('2026-01-15T12:05:30Z'),
       call: {
         externalId: UUID,
         status: 'completed',
@@ -221,6 +221,7 @@ describe('mapWebhook', () => {
         callerNumber: '+17195550123',
         destinationNumber: '+13035550199',
         startedAt: new Date('2026-01-15T12:00:00Z'),
+        endedAt: new Date('2026-01-15T12:05:30Z'),
         durationSeconds: 330,
         connectedDurationSeconds: 300,
         recordingUrl: 'https://recordings.trackdrive.com/calls/x.mp3',

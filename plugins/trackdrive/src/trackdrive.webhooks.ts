@@ -219,6 +219,11 @@ export function mapTrackDriveWebhook(request: InboundWebhook): NormalizedCallEve
   call.status ??= spec.impliedStatus;
   if (trigger === 'completed') call.status = endedStatus(call);
   if (trigger === 'converted') call.converted ??= true;
+  // The documented "Call Ended" tokens carry no end time: derive it from start + duration (the
+  // provider's own clock); failing that, the trigger firing is the end (set below).
+  if (trigger === 'completed' && !call.endedAt && call.startedAt && call.durationSeconds !== undefined) {
+    call.endedAt = new Date(call.startedAt.getTime() + call.durationSeconds * 1000);
+  }
 
   const updatedAt = readUpdatedAt(record);
   const providerTime =
@@ -230,7 +235,6 @@ export function mapTrackDriveWebhook(request: InboundWebhook): NormalizedCallEve
           ? call.endedAt
           : undefined;
   const occurredAt = providerTime ?? updatedAt ?? request.receivedAt;
-  // The documented "Call Ended" tokens carry no end time; the trigger firing is the end.
   if (trigger === 'completed') call.endedAt ??= occurredAt;
   return {
     type: spec.eventType,
