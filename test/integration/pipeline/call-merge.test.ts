@@ -68,12 +68,12 @@ beforeAll(async () => {
   db = await createTestDatabase();
   pool = new DatabasePool(db.url, 8);
   store = new CallEventStore(pool);
-});
+}, 60_000);
 
 afterAll(async () => {
   await pool?.end();
   await db?.drop();
-});
+}, 60_000);
 
 describe('call merge statement (real PostgreSQL)', () => {
   it('creates the call, records the event and marks the inbox row processed in one statement', async () => {

@@ -41,11 +41,11 @@ describe('calls, webhook-logs and queue UI API (real PostgreSQL, Redis, worker)'
       (await h.lifecycle(trackdrive, 3, Date.parse('2026-11-11T10:00:00.000Z'))).webhooks,
     );
     await h.drained();
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await h?.stop();
-  });
+  }, 60_000);
 
   describe('GET /calls', () => {
     it('needs an API key with the read scope', async () => {
@@ -135,7 +135,7 @@ describe('calls, webhook-logs and queue UI API (real PostgreSQL, Redis, worker)'
       const broken = webhooks.slice(0, 2).map((w) => ({ ...w, query: { ...w.query, call_id: '' } }));
       failedIds = await h.accept(ringba, broken);
       await h.drained();
-    });
+    }, 60_000);
 
     it('is admin only', async () => {
       expect((await get('/webhook-logs', reader())).statusCode).toBe(403);

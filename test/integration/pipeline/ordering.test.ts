@@ -24,11 +24,11 @@ describe('order-safety with racing workers (real plugins, PostgreSQL, Redis)', (
     h = await PipelineHarness.start({ workers: 3, env: { WORKER_BATCH_SIZE: '3', WORKER_CONCURRENCY: '8' } });
     for (const provider of ['ringba', 'retreaver', 'trackdrive'])
       connections.push(await h.createConnection(provider));
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await h?.stop();
-  });
+  }, 60_000);
 
   /** What the in-order sequence gives: every webhook mapped by its plugin, folded oldest first. */
   async function expected(connection: TestConnection, webhooks: RenderedWebhook[]) {

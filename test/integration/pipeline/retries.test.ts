@@ -13,11 +13,11 @@ describe('retries (real PostgreSQL connection failures)', () => {
   beforeAll(async () => {
     h = await PipelineHarness.start({ env: { WEBHOOK_MAX_ATTEMPTS: '3' } });
     connection = await h.createConnection('ringba');
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await h?.stop();
-  });
+  }, 60_000);
 
   /** Holds an exclusive lock on `calls` so the worker's store statement waits (and can be cut). */
   async function lockCalls(): Promise<pg.PoolClient> {

@@ -12,11 +12,11 @@ describe('webhook processing (worker, real plugins, PostgreSQL, Redis)', () => {
     h = await PipelineHarness.start();
     for (const provider of ['ringba', 'retreaver', 'trackdrive'])
       connections[provider] = await h.createConnection(provider);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await h?.stop();
-  });
+  }, 60_000);
 
   it.each(['ringba', 'retreaver', 'trackdrive'])(
     'turns %s webhooks into one normalized call per call id',
