@@ -1,5 +1,5 @@
 import type { CallRow } from '@switchboard/persistence';
-import { CallCache, liveStreamKey } from '@switchboard/pipeline';
+import { CallCache, QueueMetricsSampler, liveStreamKey } from '@switchboard/pipeline';
 import { RedisClient } from '@switchboard/cache';
 import { PipelineHarness, waitFor, type TestConnection } from './pipeline-harness.js';
 
@@ -154,5 +154,42 @@ describe('webhook processing (worker, real plugins, PostgreSQL, Redis)', () => {
     await h.drained();
     expect((await h.log(id)).status).toBe('rejected');
     await waitFor(async () => (await h.queue.getJob(id))?.returnvalue?.status === 'ignored');
+  });
+
+  it('exports processed counts by provider and outcome, processing time, end-to-end lag and queue depths', async () => {
+    const { webhooks } = await h.lifecycle(connections.ringba, 1, Date.parse('2026-11-27T09:00:00.000Z'));
+    const broken = { ...webhooks[0], query: { ...webhooks[0].query, call_id: '' } };
+    await h.accept(connections.ringba, [broken, ...webhooks]);
+    const retreaver = await h.lifecycle(connections.retreaver, 1, Date.parse('2026-11-27T09:00:00.000Z'));
+    const [ignored] = await h.insertRows(connections.retreaver, retreaver.webhooks.slice(0, 1));
+    await h.sql.query(`UPDATE webhook_logs SET status = 'ignored' WHERE id = $1`, [ignored]);
+    await h.enqueue(connections.retreaver, [ignored]);
+    await h.accept(
+      connections.trackdrive,
+      (await h.lifecycle(connections.trackdrive, 1, Date.parse('2026-11-27T09:00:00.000Z'))).webhooks,
+    );
+    await h.accept(connections.retreaver, retreaver.webhooks.slice(1));
+    await h.drained();
+    await h.app.get(QueueMetricsSampler).sample();
+    const res = await h.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    const text = res.body;
+    expect(text).toMatch(
+      /switchboard_webhooks_processed_total\{provider="ringba",outcome="processed"\} [1-9]/,
+    );
+    expect(text).toMatch(/switchboard_webhooks_processed_total\{provider="ringba",outcome="failed"\} [1-9]/);
+    expect(text).toMatch(
+      /switchboard_webhooks_processed_total\{provider="retreaver",outcome="ignored"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /switchboard_webhook_processing_duration_seconds_count\{provider="trackdrive"\} [1-9]/,
+    );
+    expect(text).toMatch(/switchboard_webhook_end_to_end_lag_seconds_count\{provider="retreaver"\} [1-9]/);
+    for (const state of ['waiting', 'active', 'delayed', 'failed']) {
+      expect(text).toMatch(new RegExp(`switchboard_queue_jobs\\{queue="webhooks",state="${state}"\\} \\d+`));
+    }
+    expect(text).toMatch(/switchboard_queue_jobs\{queue="webhooks",state="failed"\} [1-9]/);
+    // Labels stay low-cardinality: no ids of any kind.
+    expect(text).not.toMatch(/connection_id|webhook_log|external_id/);
   });
 });
