@@ -4,6 +4,7 @@ import { registerConnections } from './commands/connections.command.js';
 import { registerMigrate } from './commands/migrate.command.js';
 import { registerPluginNew } from './commands/plugin-new.command.js';
 import { registerPlugins } from './commands/plugins.command.js';
+import { registerReplay } from './commands/replay.command.js';
 import { CliError } from './output.js';
 
 const program = new Command()
@@ -17,6 +18,7 @@ registerMigrate(program);
 registerPlugins(program);
 registerPluginNew(program);
 registerConnections(program);
+registerReplay(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -56,7 +56,8 @@ export class PipelineHarness {
   queue!: Queue;
   workers: NestFastifyApplication[] = [];
   apis: NestFastifyApplication[] = [];
-  private env: Record<string, string> = {};
+  /** The environment every app of the harness gets (child processes need the same). */
+  env: Record<string, string> = {};
 
   static async start(
     options: { env?: Record<string, string>; workers?: number; worker?: WebhookWorkerOptions } = {},
@@ -102,8 +103,11 @@ export class PipelineHarness {
     return app;
   }
 
+  /** An application to reach the platform's services through (a worker, else an API). */
   get app(): NestFastifyApplication {
-    return this.workers[0];
+    const app = this.workers[0] ?? this.apis[0];
+    if (!app) throw new Error('the harness runs no application: start a worker or an API first');
+    return app;
   }
 
   async createConnection(provider: string): Promise<TestConnection> {

@@ -1,4 +1,4 @@
-import { InjectQueue } from '@nestjs/bullmq';
+import { InjectQueue, getQueueToken } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@switchboard/config';
 import { SwitchboardError } from '@switchboard/core';
@@ -53,6 +53,15 @@ export class ReplayService {
     @InjectQueue(QueueName.Webhooks) private readonly queue: Queue,
     private readonly config: AppConfig,
   ) {}
+
+  /** Builds the service from an application context that has the platform's global modules (the CLI). */
+  static fromContext(app: { get<T>(token: unknown): T }): ReplayService {
+    return new ReplayService(
+      app.get<WebhookLogRepository>(WebhookLogRepository),
+      app.get<Queue>(getQueueToken(QueueName.Webhooks)),
+      app.get<AppConfig>(AppConfig),
+    );
+  }
 
   async replayOne(id: string): Promise<ReplayResult> {
     const claimed = await this.logs.claimForReplay({ ids: [id] }, REPLAYABLE_STATUSES, 1);
