@@ -2,7 +2,12 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AppConfig } from '@switchboard/config';
-import { DatabasePool, WebhookInboxRepository, type InboxRow } from '@switchboard/persistence';
+import {
+  DatabasePool,
+  WebhookInboxRepository,
+  type InboxRow,
+  type InsertManyResult,
+} from '@switchboard/persistence';
 import { QueueName } from '@switchboard/queue';
 import { QueueReadiness } from './queue-readiness.js';
 import { webhookJob, withTimeout } from './webhook-job.js';
@@ -21,28 +26,34 @@ interface PendingWrite {
 export interface InboxWriterOptions {
   /** Rows per INSERT. */
   maxBatch: number;
-  /** Batches in flight at once (each holds one pooled connection while it inserts). */
-  maxInflight: number;
+  /** INSERTs in flight at once. Few, so that rows gather into big batches while one is in flight. */
+  maxInsertsInflight: number;
   /** How long an enqueue may take before the rows are left to the relay. */
   enqueueTimeoutMs: number;
 }
 
 /**
- * Writes inbox rows and enqueues their jobs in batches. Requests that arrive while the previous
- * batches are in flight wait in memory (microseconds to a few milliseconds) and go out together:
- * one multi-row INSERT, one addBulk, one UPDATE to `queued` per batch instead of three round trips
- * per request. At low load a batch is one row and leaves on the next turn of the event loop, so
- * batching adds no waiting time; under load the batches grow by themselves.
+ * Writes inbox rows and enqueues their jobs in batches: one multi-row INSERT, then one addBulk.
+ * Requests that arrive while an INSERT is in flight wait in memory and go out together in the
+ * next one, so under load one statement and one Redis round trip serve many requests; at low load
+ * a batch is a single row that leaves on the next turn of the event loop, so batching adds no
+ * waiting. A batch's enqueue runs while the next batch is being inserted.
  *
- * Each caller learns the fate of its own row only after it is durable in PostgreSQL, so an answer
- * of 2xx always means the row exists. When Redis does not take the jobs, the rows stay `received`
- * and the relay (worker) enqueues them later.
+ * Rows to be queued are written as `queued` when the queue is up (and as `received`, for the
+ * relay, when it is known to be down), before their jobs are added: the row is always durable
+ * before its job exists and before any answer. Writing the final status in the INSERT, rather
+ * than INSERT `received` + UPDATE `queued` after the enqueue, halves the database work per
+ * webhook (an UPDATE rewrites the whole row and every index entry). The rare failures are covered:
+ * - the enqueue fails: the rows are set back to `received` and the relay enqueues them;
+ * - the process dies between INSERT and enqueue: the row is `queued` without a job, and was never
+ *   acknowledged; the relay's sweep finds `queued` rows older than a minute whose job is missing
+ *   and enqueues them (same job id, so a job that does exist is never doubled).
  */
 @Injectable()
 export class InboxWriter {
   private readonly logger = new Logger('Ingress');
   private readonly pending: PendingWrite[] = [];
-  private inflight = 0;
+  private inserting = 0;
   private scheduled = false;
   private redisDown = false;
   private readonly readiness: QueueReadiness;
@@ -54,15 +65,14 @@ export class InboxWriter {
     @InjectQueue(QueueName.Webhooks) private readonly queue: Queue,
     private readonly config: AppConfig,
   ) {
-    this.options = {
-      maxBatch: 500,
-      maxInflight: Math.max(1, Math.min(8, Math.floor(config.databasePoolSize / 2))),
-      enqueueTimeoutMs: 2_000,
-    };
+    this.options = { maxBatch: 500, maxInsertsInflight: 2, enqueueTimeoutMs: 2_000 };
     this.readiness = new QueueReadiness(queue, this.options.enqueueTimeoutMs);
   }
 
-  /** Stores the row (and enqueues its job when `enqueue`); resolves once the row is in PostgreSQL. */
+  /**
+   * Stores the row — and, when `enqueue`, adds its job — and resolves once the row is in
+   * PostgreSQL (and the job in Redis, or the row left `received` for the relay).
+   */
   write(row: InboxRow, enqueue: boolean): Promise<InboxWriteResult> {
     return new Promise((resolve, reject) => {
       this.pending.push({ row, enqueue, resolve, reject });
@@ -71,40 +81,49 @@ export class InboxWriter {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.pending.length === 0 || this.inflight >= this.options.maxInflight) return;
+    if (this.scheduled || this.pending.length === 0 || this.inserting >= this.options.maxInsertsInflight)
+      return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
       const batch = this.pending.splice(0, this.options.maxBatch);
       if (batch.length === 0) return;
-      this.inflight++;
-      void this.flush(batch).finally(() => {
-        this.inflight--;
+      this.inserting++;
+      void this.flush(batch, () => {
+        this.inserting--;
         this.schedule();
       });
       this.schedule();
     });
   }
 
-  private async flush(batch: PendingWrite[]): Promise<void> {
-    let stored: Awaited<ReturnType<WebhookInboxRepository['insertMany']>>;
+  /** Runs one batch; `inserted` is called as soon as its INSERT is done, to let the next one start. */
+  private async flush(batch: PendingWrite[], inserted: () => void): Promise<void> {
+    const wantsQueue = batch.some((p) => p.enqueue);
+    const queueUp = wantsQueue && (await this.readiness.isReady());
+    if (wantsQueue && !queueUp) this.noteQueueDown('the queue connection is not ready');
+    for (const p of batch) if (p.enqueue) p.row.status = queueUp ? 'queued' : 'received';
+    let stored: InsertManyResult;
     try {
       stored = await this.repository.insertMany(batch.map((p) => p.row));
       this.pool.markUp();
     } catch (error) {
       if (!isDataError(error)) {
+        inserted();
         this.pool.markDown(error);
         for (const p of batch) p.reject(error);
         return;
       }
       // One bad row (a connection deleted a moment ago, a value PostgreSQL refuses) must not cost
       // the rest of the batch their writes: retry them one by one.
-      await Promise.all(batch.map((p) => this.flushOne(p)));
+      await Promise.all(batch.map((p) => this.flushOne(p, queueUp)));
+      inserted();
       return;
     }
+    inserted();
 
     const toQueue = batch.filter((p) => p.enqueue && stored.inserted.has(p.row.id));
-    const queued = await this.enqueue(toQueue.map((p) => p.row));
+    const queued = queueUp && (await this.enqueue(toQueue.map((p) => p.row)));
     for (const p of batch) {
       if (stored.inserted.has(p.row.id)) {
         p.resolve({ kind: 'stored', id: p.row.id, queued: p.enqueue && queued });
@@ -116,11 +135,11 @@ export class InboxWriter {
     }
   }
 
-  private async flushOne(p: PendingWrite): Promise<void> {
+  private async flushOne(p: PendingWrite, queueUp: boolean): Promise<void> {
     try {
       const stored = await this.repository.insertMany([p.row]);
       if (stored.inserted.has(p.row.id)) {
-        const queued = p.enqueue ? await this.enqueue([p.row]) : false;
+        const queued = p.enqueue && queueUp && (await this.enqueue([p.row]));
         p.resolve({ kind: 'stored', id: p.row.id, queued });
         return;
       }
@@ -132,7 +151,7 @@ export class InboxWriter {
     }
   }
 
-  /** addBulk, then received -> queued. False when Redis did not take the jobs (the relay will). */
+  /** addBulk for rows written as `queued`; on failure they go back to `received` for the relay. */
   private async enqueue(rows: InboxRow[]): Promise<boolean> {
     if (rows.length === 0) return false;
     const jobs = rows.map((row) =>
@@ -147,28 +166,24 @@ export class InboxWriter {
       ),
     );
     try {
-      if (!(await this.readiness.isReady())) throw new Error('the queue connection is not ready');
       await withTimeout(this.queue.addBulk(jobs), this.options.enqueueTimeoutMs, 'enqueue');
       if (this.redisDown) {
         this.redisDown = false;
         this.logger.log('webhook queue reachable again; new webhooks are enqueued directly');
       }
+      return true;
     } catch (error) {
-      if (!this.redisDown) {
-        this.redisDown = true;
-        this.logger.error(
-          `cannot enqueue webhooks (${(error as Error).message}); rows stay "received" for the relay`,
-        );
-      }
+      this.noteQueueDown((error as Error).message);
+      // If this UPDATE fails too, the rows stay `queued` without jobs: the relay's sweep finds them.
+      await this.repository.markReceived(rows.map((r) => r.id)).catch(() => 0);
       return false;
     }
-    try {
-      await this.repository.markQueued(rows.map((r) => r.id));
-    } catch {
-      // The jobs are in Redis and the rows exist; a row left "received" is re-enqueued by the relay
-      // under the same job id, which BullMQ ignores while the job exists.
-    }
-    return true;
+  }
+
+  private noteQueueDown(reason: string): void {
+    if (this.redisDown) return;
+    this.redisDown = true;
+    this.logger.error(`cannot enqueue webhooks (${reason}); rows are stored as "received" for the relay`);
   }
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Queue } from 'bullmq';
 import { InboxRelay } from '@switchboard/ingress';
 import { DatabasePool, WebhookInboxRepository, type InboxRow } from '@switchboard/persistence';
@@ -145,6 +146,49 @@ describe('webhook ingress with Redis down (real PostgreSQL; Redis for the relay)
     expect(await h.rows("status = 'received'")).toEqual([]);
   });
 
+  it('sweeps rows written "queued" whose job never made it (a process stopped mid-write)', async () => {
+    const row = (status: 'queued'): InboxRow => ({
+      id: randomUUID(),
+      connectionId: c.id,
+      provider: 'retreaver',
+      eventType: null,
+      eventId: null,
+      dedupKey: null,
+      method: 'GET',
+      contentType: null,
+      query: {},
+      headers: {},
+      rawBody: null,
+      sourceIp: null,
+      verification: 'token:ok',
+      status,
+      httpStatus: 202,
+      error: null,
+      receivedAt: new Date(),
+    });
+    const orphan = row('queued');
+    const healthy = row('queued');
+    await repository.insertMany([orphan, healthy]);
+    await queue.add(
+      'retreaver',
+      {
+        webhookLogId: healthy.id,
+        connectionId: c.id,
+        provider: 'retreaver',
+        receivedAt: new Date().toISOString(),
+      },
+      { jobId: healthy.id },
+    );
+    const r = relay();
+    r.options.orphanAfterMs = 0;
+    expect(await r.sweepOnce()).toBeGreaterThanOrEqual(2);
+    expect(await queue.getJob(orphan.id)).toBeDefined();
+    const all = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
+    expect(all.filter((j) => j.id === healthy.id || j.id === orphan.id)).toHaveLength(2);
+    // each row is checked once: the cursor has moved past them
+    expect(await r.sweepOnce()).toBe(0);
+  });
+
   it('is what the worker runs: the worker app relays on its own', async () => {
     const res = await h.inject({
       method: 'GET',
@@ -209,5 +253,85 @@ describe('webhook ingress with PostgreSQL down', () => {
     expect(metrics).toMatch(
       /switchboard_webhooks_received_total\{provider="ringba",event_type="[a-z._]+",outcome="unavailable"\} [1-9]/,
     );
+  });
+});
+
+/** A TCP proxy to the real Redis that a test can black-hole (connected, no answers) or cut. */
+class RedisProxy {
+  private server!: Server;
+  private readonly sockets = new Set<Socket>();
+  blackhole = false;
+  port = 0;
+
+  async start(): Promise<void> {
+    this.server = createServer((client) => {
+      const upstream = connect(6379, '127.0.0.1');
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('error', () => undefined);
+        s.on('close', () => this.sockets.delete(s));
+      }
+      client.on('data', (chunk) => {
+        if (!this.blackhole) upstream.write(chunk);
+      });
+      upstream.on('data', (chunk) => client.write(chunk));
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as { port: number }).port;
+  }
+
+  cut(): void {
+    for (const s of this.sockets) s.destroy();
+  }
+
+  async stop(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+describe('webhook ingress when Redis stops answering after start', () => {
+  const proxy = new RedisProxy();
+  let h: IngressHarness;
+  let c: TestConnection;
+
+  beforeAll(async () => {
+    await proxy.start();
+    h = await IngressHarness.start({ redisUrl: `redis://127.0.0.1:${proxy.port}` });
+    c = await h.createConnection('ringba');
+  });
+
+  afterAll(async () => {
+    await h?.stop();
+    await proxy.stop();
+  });
+
+  const send = () =>
+    h.inject({
+      method: 'GET',
+      url: webhookUrl('ringba', c.id, { token: c.secret, event: 'incoming', call_id: randomUUID() }),
+    });
+
+  it('answers 202 and leaves the row "received" when the enqueue times out, then goes back to queueing', async () => {
+    const before = await send();
+    expect(before.json().status).toBe('queued');
+
+    proxy.blackhole = true;
+    const during = await send();
+    expect(during.statusCode).toBe(202);
+    expect(during.json().status).toBe('received');
+    expect((await h.row(during.json().id)).status).toBe('received');
+
+    // Redis comes back (the client reconnects), and new webhooks are queued directly again.
+    proxy.blackhole = false;
+    proxy.cut();
+    const after = await until(async () => {
+      const res = await send();
+      return res.json().status === 'queued' ? res : undefined;
+    });
+    expect((await h.row(after.json().id)).status).toBe('queued');
+    expect(await h.queue.getJob(after.json().id)).toBeDefined();
   });
 });

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DatabasePool } from '../database/database-pool.js';
 
-/** Statuses the ingress writes; the worker moves rows on to processed / failed. */
+/**
+ * Statuses the ingress writes: `queued` for a row whose job it is about to enqueue (set back to
+ * `received` when the enqueue fails), `received` when the queue is known to be down, `rejected`
+ * and `ignored` for audit rows. The worker moves rows on to processed / failed.
+ */
 export type InboxRowStatus = 'received' | 'queued' | 'rejected' | 'ignored';
 
 /** One webhook_logs row as the ingress writes it (id chosen by the caller, so it can be the job id). */
@@ -41,6 +45,12 @@ export interface RelayRow {
   connectionId: string;
   provider: string;
   receivedAt: Date;
+}
+
+/** A `queued` row, with the time it was written (the relay's sweep cursor). */
+export interface QueuedRow extends RelayRow {
+  /** created_at as PostgreSQL's text, to the microsecond (a Date would cut it to milliseconds). */
+  createdAt: string;
 }
 
 // One statement shape whatever the batch size (arrays, not N rows of parameters), so it is
@@ -107,17 +117,50 @@ export class WebhookInboxRepository {
   }
 
   /**
-   * received -> queued once the job is in Redis. Never touches a row the worker has already moved
-   * on (a fast worker can finish the job before this runs).
+   * queued -> received, for rows written as `queued` whose enqueue then failed: the relay picks
+   * them up. Never touches a row the worker has already moved on.
    */
-  async markQueued(ids: readonly string[]): Promise<number> {
+  async markReceived(ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return 0;
     const result = await this.pool.query({
-      name: 'webhook_inbox_mark_queued',
-      text: `UPDATE webhook_logs SET status = 'queued', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'received'`,
+      name: 'webhook_inbox_mark_received',
+      text: `UPDATE webhook_logs SET status = 'received', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'queued'`,
       values: [ids],
     });
     return result.rowCount ?? 0;
+  }
+
+  /**
+   * Rows still `queued` that were written after `after` (created_at, id) and at least `minAgeMs`
+   * ago, oldest first: the relay checks that each has its job (see InboxRelay.sweep).
+   */
+  async queuedSince(
+    after: { createdAt: string; id: string },
+    minAgeMs: number,
+    limit: number,
+  ): Promise<QueuedRow[]> {
+    const result = await this.pool.query<{
+      id: string;
+      connection_id: string;
+      provider: string;
+      received_at: Date;
+      created_at: string;
+    }>(
+      `SELECT id, connection_id, provider, received_at, created_at::text AS created_at FROM webhook_logs
+        WHERE status = 'queued' AND connection_id IS NOT NULL
+          AND (created_at, id) > ($1::timestamptz, $2::uuid)
+          AND created_at <= now() - $3::int * interval '1 millisecond'
+        ORDER BY created_at, id
+        LIMIT $4`,
+      [after.createdAt, after.id, Math.max(0, Math.floor(minAgeMs)), limit],
+    );
+    return result.rows.map((r) => ({
+      id: r.id,
+      connectionId: r.connection_id,
+      provider: r.provider,
+      receivedAt: r.received_at,
+      createdAt: r.created_at,
+    }));
   }
 
   /**
