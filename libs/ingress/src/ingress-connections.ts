@@ -33,14 +33,20 @@ const MAX_ENTRIES = 10_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Entry {
+  /** Until when the value is fresh. */
   expires: number;
   value: Promise<IngressConnection | null>;
+  settled: boolean;
+  refreshing: boolean;
 }
 
 /**
  * Connection rows for the ingress, cached in memory for a few seconds: reading the row per request
  * would cost a query per webhook. Misses (unknown ids) are cached too, so a flood of made-up ids
- * does not become a flood of queries; concurrent requests for the same id share one lookup.
+ * does not become a flood of queries; concurrent requests for the same id share one lookup. When
+ * an entry expires, the next request still gets the cached value while one refresh runs in the
+ * background (for at most another TTL), so requests never wait for a refresh; expiry times are
+ * spread a little so that the connections of a busy process are not all refreshed at once.
  * Adapters and decrypted secrets come from ConnectionAdapters (rebuilt only when the row changes).
  */
 @Injectable()
@@ -62,14 +68,48 @@ export class IngressConnections {
     const now = Date.now();
     const cached = this.entries.get(key);
     if (cached && cached.expires > now) return cached.value;
+    if (cached?.settled && now < cached.expires + this.ttlMs) {
+      if (!cached.refreshing) this.refresh(key, cached);
+      return cached.value;
+    }
+    return this.fill(key);
+  }
+
+  private fill(key: string): Promise<IngressConnection | null> {
     const value = this.load(key);
+    const entry: Entry = { expires: this.expiry(), value, settled: false, refreshing: false };
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, { expires: now + this.ttlMs, value });
-    // A failed lookup (database down) is not remembered: the next request asks again.
-    value.catch(() => {
-      if (this.entries.get(key)?.value === value) this.entries.delete(key);
-    });
+    this.entries.set(key, entry);
+    value.then(
+      () => {
+        entry.settled = true;
+      },
+      () => {
+        // A failed lookup (database down) is not remembered: the next request asks again.
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
     return value;
+  }
+
+  private refresh(key: string, stale: Entry): void {
+    stale.refreshing = true;
+    const value = this.load(key);
+    value.then(
+      () => {
+        if (this.entries.get(key) === stale) {
+          this.entries.set(key, { expires: this.expiry(), value, settled: true, refreshing: false });
+        }
+      },
+      () => {
+        stale.refreshing = false;
+      },
+    );
+  }
+
+  /** Now + TTL, minus up to 10 % so that entries filled together do not expire together. */
+  private expiry(): number {
+    return Date.now() + this.ttlMs - Math.floor(Math.random() * this.ttlMs * 0.1);
   }
 
   /** Drops a cached connection (after it was changed or deleted in this process). */

@@ -9,6 +9,9 @@ export interface WebhookJobSource {
   receivedAt: Date;
 }
 
+/** Name of the webhook worker's backoff strategy (registered by the pipeline's worker). */
+export const WEBHOOK_BACKOFF_TYPE = 'switchboard';
+
 export interface WebhookJob {
   name: string;
   data: WebhookJobData;
@@ -18,7 +21,7 @@ export interface WebhookJob {
 /**
  * One job per inbox row, with the row id as job id: BullMQ ignores an add whose id is already in
  * the queue, so a relay that enqueues a row the ingress already enqueued does nothing.
- * Retries use the platform's backoff; finished jobs are trimmed so Redis does not fill up with
+ * Retries use the worker's backoff; finished jobs are trimmed so Redis does not fill up with
  * history (webhook_logs keeps it).
  */
 export function webhookJob(source: WebhookJobSource, maxAttempts: number): WebhookJob {
@@ -33,7 +36,9 @@ export function webhookJob(source: WebhookJobSource, maxAttempts: number): Webho
     opts: {
       jobId: source.id,
       attempts: maxAttempts,
-      backoff: { type: 'exponential', delay: 1_000 },
+      // The worker's own backoff strategy (full-jitter exponential, honours Retry-After); the same
+      // options as the pipeline's replays (libs/pipeline webhookJobOptions).
+      backoff: { type: WEBHOOK_BACKOFF_TYPE },
       removeOnComplete: { age: 24 * 3600, count: 10_000 },
       removeOnFail: { age: 7 * 24 * 3600 },
     },

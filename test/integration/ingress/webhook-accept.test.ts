@@ -66,6 +66,7 @@ describe('webhook ingress: accepted deliveries (real PostgreSQL and Redis)', () 
       receivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
     expect(job?.opts.attempts).toBe(h.config.webhook.maxAttempts);
+    expect(job?.opts.backoff).toEqual({ type: 'switchboard' });
   });
 
   it('takes GET pixels with their data in the query string (Ringba)', async () => {
