@@ -3,6 +3,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@switchboard/config';
 import {
   CALL_EVENT_TYPES,
+  DEFAULT_TOKEN_HEADER,
+  DEFAULT_TOKEN_QUERY_PARAM,
   MalformedBodyError,
   ProviderRegistry,
   describeVerification,
@@ -19,6 +21,7 @@ import {
   clean,
   flattenHeaders,
   parseQuery,
+  secretNames,
   withoutSecretHeaders,
   withoutSecretParams,
   type RawHeaders,
@@ -103,7 +106,10 @@ export class WebhookIngress {
           'unknown',
           'unknown',
           'unknown_connection',
-          notFound('unknown_provider', `no plugin is loaded for provider "${head.provider}"`),
+          notFound(
+            'unknown_provider',
+            `no plugin is loaded for provider "${clean(head.provider).slice(0, 64)}"`,
+          ),
         ),
       };
     }
@@ -384,7 +390,7 @@ export class WebhookIngress {
       eventId?: string | null;
     },
   ): Promise<void> {
-    const names: SecretNames = connection?.secrets ?? DEFAULT_SECRET_NAMES;
+    const names: SecretNames = connection?.secrets ?? this.providerSecretNames(head.provider);
     const stripped = details.stripped ?? {
       headers: withoutSecretHeaders(flattenHeaders(head.headers), names),
       query: withoutSecretParams(parseQuery(head.url), names),
@@ -414,6 +420,13 @@ export class WebhookIngress {
     } catch (error) {
       this.logger.warn({ msg: 'audit row not written', err: describeError(error), provider: head.provider });
     }
+  }
+
+  /** Secret-bearing names for a provider when no connection is known: the platform's plus the plugin's token names. */
+  private providerSecretNames(provider: string): SecretNames {
+    if (!this.registry.has(provider)) return DEFAULT_SECRET_NAMES;
+    const { tokenHeader, tokenQueryParam } = this.registry.manifest(provider).webhooks;
+    return secretNames(tokenHeader ?? DEFAULT_TOKEN_HEADER, tokenQueryParam ?? DEFAULT_TOKEN_QUERY_PARAM);
   }
 
   /** Audit row for an unknown connection of a known provider (connection_id null), within a small budget. */
