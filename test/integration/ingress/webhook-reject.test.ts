@@ -185,6 +185,28 @@ describe('webhook ingress: bad input (real PostgreSQL and Redis)', () => {
     expect(row).toMatchObject({ status: 'rejected', verification: 'ip:address_not_allowed' });
   });
 
+  it('stores values with NUL characters (which PostgreSQL refuses) without them', async () => {
+    const res = await h.inject({ method: 'GET', url: `${url({ token: conn.secret })}&note=a%00b&x%00=1` });
+    expect(res.statusCode).toBe(202);
+    expect((await h.row(res.json().id)).query).toMatchObject({ note: 'ab', x: '1' });
+  });
+
+  it('a connection deleted while cached: its requests get 404, the rest of the batch is stored', async () => {
+    const doomed = await h.createConnection('retreaver');
+    const other = await h.createConnection('retreaver');
+    expect((await h.inject({ url: url({ token: doomed.secret }, doomed.id) })).statusCode).toBe(202); // now cached
+    await h.connections().remove(doomed.id);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        i % 2 === 0
+          ? h.inject({ url: url({ token: doomed.secret }, doomed.id) })
+          : h.inject({ url: url({ token: other.secret }, other.id) }),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode)).toEqual([404, 202, 404, 202, 404, 202, 404, 202, 404, 202]);
+    expect(await h.rows('connection_id = $1', [other.id])).toHaveLength(5);
+  });
+
   it('never writes a call for any of the above', async () => {
     expect(await h.callCount()).toBe(0);
     const queued = await h.rows("status = 'rejected'");
