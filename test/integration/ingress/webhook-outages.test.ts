@@ -61,7 +61,8 @@ describe('webhook ingress with Redis down (real PostgreSQL; Redis for the relay)
     });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ id: expect.any(String), status: 'received' });
-    expect(Date.now() - started).toBeLessThan(3_000);
+    // the first request waits (once) up to 2 s for the queue's first connection, then never again
+    expect(Date.now() - started).toBeLessThan(5_000);
     const row = await h.row(res.json().id);
     expect(row).toMatchObject({
       status: 'received',
