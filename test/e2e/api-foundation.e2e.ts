@@ -83,7 +83,13 @@ describe('API foundation (real PostgreSQL and Redis)', () => {
     const doc = res.json() as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/plugins', '/connections', '/health/ready']),
+      expect.arrayContaining([
+        '/plugins',
+        '/connections',
+        '/health/ready',
+        '/calls',
+        '/webhooks/{provider}/{connectionId}',
+      ]),
     );
     expect((await get('/docs')).statusCode).toBe(200);
   });

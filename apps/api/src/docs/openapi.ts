@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 
 /** OpenAPI document at /docs (UI) and /docs/json. */
 export function mountOpenApi(app: INestApplication, version: string): void {
@@ -16,5 +16,83 @@ export function mountOpenApi(app: INestApplication, version: string): void {
       .addBearerAuth()
       .build(),
   );
+  addWebhookIngress(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+}
+
+const errorBody = { $ref: '#/components/schemas/ApiErrorBody' };
+const error = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: errorBody } },
+});
+
+/**
+ * The webhook route is a plain Fastify route (raw bodies, no Nest pipeline on the hot path), so
+ * Swagger cannot see it; it is described here by hand.
+ */
+function addWebhookIngress(document: OpenAPIObject): void {
+  document.components ??= {};
+  document.components.schemas ??= {};
+  document.components.schemas.ApiErrorBody ??= {
+    type: 'object',
+    required: ['statusCode', 'error', 'message'],
+    properties: {
+      statusCode: { type: 'integer', example: 401 },
+      error: { type: 'string', example: 'invalid_token', description: 'Stable machine-readable code' },
+      message: { type: 'string' },
+      details: {},
+      requestId: { type: 'string' },
+    },
+  };
+  const accepted = {
+    type: 'object',
+    properties: {
+      id: { type: 'string', format: 'uuid', description: 'The webhook_logs row (GET /webhook-logs)' },
+      status: { type: 'string', enum: ['queued', 'received', 'duplicate', 'ignored'] },
+    },
+  };
+  const operation = {
+    tags: ['webhooks'],
+    summary: 'Receive a provider webhook or pixel',
+    description:
+      "Verified by the connection's scheme: a shared token (`token` query parameter or `x-switchboard-token` header), " +
+      'Standard Webhooks HMAC (`webhook-id`, `webhook-timestamp`, `webhook-signature`, tolerance WEBHOOK_TOLERANCE_SECONDS), ' +
+      'and/or an IP allowlist. The request is stored before the answer; 202 means it is durably accepted. ' +
+      'Any body type is accepted and kept byte for byte (JSON, form, none for GET pixels).',
+    security: [],
+    parameters: [
+      { name: 'provider', in: 'path', required: true, schema: { type: 'string', example: 'ringba' } },
+      { name: 'connectionId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+      {
+        name: 'token',
+        in: 'query',
+        required: false,
+        schema: { type: 'string' },
+        description: 'Shared-token scheme',
+      },
+    ],
+    responses: {
+      '202': {
+        description: 'Accepted and queued (or waiting for Redis)',
+        content: { 'application/json': { schema: accepted } },
+      },
+      '200': {
+        description: 'Redelivery of an accepted event, or a shadow-mode connection',
+        content: { 'application/json': { schema: accepted } },
+      },
+      '400': error('Body does not parse as its content type (malformed_body)'),
+      '401': error('Missing or wrong token or signature, or timestamp outside the window'),
+      '403': error('Source address not allowed (address_not_allowed)'),
+      '404': error('Unknown provider, or unknown or inactive connection'),
+      '413': error('Body larger than WEBHOOK_BODY_LIMIT_BYTES'),
+      '429': error('Connection over its webhook rate limit; see Retry-After'),
+      '503': error('Storage unavailable; retry (Retry-After)'),
+    },
+  };
+  document.paths['/webhooks/{provider}/{connectionId}'] = {
+    get: { ...operation, operationId: 'receiveWebhookGet' },
+    post: { ...operation, operationId: 'receiveWebhook' },
+    put: { ...operation, operationId: 'receiveWebhookPut' },
+    patch: { ...operation, operationId: 'receiveWebhookPatch' },
+  } as OpenAPIObject['paths'][string];
 }
