@@ -25,7 +25,8 @@ export interface CallRow {
   cost: string | null;
   tags: Record<string, string>;
   provider_data: Record<string, unknown>;
-  field_times: Record<string, unknown>;
+  /** Merge bookkeeping (see the pipeline's call upsert); not part of any view. */
+  field_times?: Record<string, unknown>;
   last_event_at: Date;
   last_synced_at: Date | null;
   created_at: Date;

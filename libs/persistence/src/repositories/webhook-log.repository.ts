@@ -27,6 +27,21 @@ export interface WebhookLogRow {
   updated_at: Date;
 }
 
+export type WebhookLogForProcessing = Pick<
+  WebhookLogRow,
+  | 'id'
+  | 'connection_id'
+  | 'provider'
+  | 'method'
+  | 'content_type'
+  | 'query'
+  | 'headers'
+  | 'raw_body'
+  | 'source_ip'
+  | 'status'
+  | 'received_at'
+>;
+
 export interface WebhookLogFilter {
   connectionId?: string;
   provider?: string;

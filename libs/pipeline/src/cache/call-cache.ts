@@ -47,10 +47,17 @@ export class CallCache {
   }
 
   async putMany(calls: readonly CallView[]): Promise<void> {
+    await this.putSerialized(
+      calls.map((call) => ({ id: call.id, version: call.version, json: JSON.stringify(call) })),
+    );
+  }
+
+  /** Like putMany, for views already serialized (the worker reuses the JSON for the live stream). */
+  async putSerialized(calls: ReadonlyArray<{ id: string; version: number; json: string }>): Promise<void> {
     if (calls.length === 0 || this.client.redis.status !== 'ready') return;
     const pipeline = this.client.redis.pipeline() as unknown as WithSetIfNewer & { exec(): Promise<unknown> };
     for (const call of calls)
-      pipeline.sbCallSetIfNewer(this.key(call.id), JSON.stringify(call), call.version, TTL_SECONDS);
+      pipeline.sbCallSetIfNewer(this.key(call.id), call.json, call.version, TTL_SECONDS);
     await pipeline
       .exec()
       .catch((error: unknown) => this.logger.warn(`cache write skipped: ${(error as Error).message}`));

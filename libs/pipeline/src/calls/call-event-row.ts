@@ -17,6 +17,28 @@ export interface CallEventInput {
 /** The JSON shape one event takes in the batch statement's $1 (keys = columns of CALL_UPSERT_SQL's input). */
 export type CallEventRow = Record<string, unknown>;
 
+/** Keys of a CallEventRow that describe the delivery, not the call (left out of call_events.data). */
+const DELIVERY_KEYS = new Set([
+  'webhook_log_id',
+  'connection_id',
+  'provider',
+  'source',
+  'event_type',
+  'occurred_at',
+  't',
+]);
+
+/** What call_events.data keeps of an event: the normalized call as that event told it (nulls dropped). */
+export function eventData(row: CallEventRow): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (DELIVERY_KEYS.has(key) || value === null || value === undefined) continue;
+    if (key === 'tags' && Object.keys(value as object).length === 0) continue;
+    data[key] = value;
+  }
+  return data;
+}
+
 const NUMERIC_14_4 = /^-?\d{1,10}(\.\d+)?$/;
 const MAX_INT = 2_147_483_647;
 
@@ -52,7 +74,6 @@ export function toCallEventRow(input: CallEventInput): CallEventRow {
     t: event.occurredAt.getTime(),
     status: call.status ?? null,
     tags: objectOrEmpty(call.tags),
-    provider_data: objectOrEmpty(call.providerData),
   };
   for (const field of SCALAR_FIELDS) row[field.column] = storable(field, field.read(call), fail);
   return row;
@@ -88,6 +109,10 @@ function storable(
         throw fail(field.column, 'is not a decimal amount with at most 10 integer digits');
       }
       return value;
+    case 'jsonb': {
+      const object = objectOrEmpty(value);
+      return Object.keys(object).length > 0 ? object : null;
+    }
   }
 }
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DatabasePool, type CallRow } from '@switchboard/persistence';
-import type { CallEventRow } from './call-event-row.js';
-import { CALL_UPSERT_SQL } from './call-upsert.sql.js';
+import { eventData, type CallEventRow } from './call-event-row.js';
+import { CALL_EVENTS_SQL, CALL_UPSERT_SQL } from './call-upsert.sql.js';
 
-/** An inbox row to mark processed in the same statement, with the attempt that processed it. */
+/** An inbox row to mark processed in the same transaction, with the attempt that processed it. */
 export interface ProcessedLog {
   id: string;
   attempts: number;
@@ -15,15 +15,19 @@ export interface StoredEvent {
   occurredAt: string;
 }
 
-/** A call as the statement left it, with the events this statement added to it (none for redeliveries). */
+/** A call as the transaction left it, with the events it added to it (none for redeliveries). */
 export interface StoredCall {
   row: CallRow;
   newEvents: StoredEvent[];
 }
 
+const key = (connectionId: unknown, externalId: unknown) => `${String(connectionId)}|${String(externalId)}`;
+
 /**
- * Runs CALL_UPSERT_SQL: one round trip, one implicit transaction, for a whole batch. Node never
- * reads a call to decide how to write it; the merge rule lives in the statement.
+ * Stores a batch in one transaction: the call upsert (CALL_UPSERT_SQL, where the merge rule lives),
+ * then the call_events rows and the inbox rows marked processed (CALL_EVENTS_SQL). Node never reads
+ * a call to decide how to write it; it only hands the call ids the upsert returned to the second
+ * statement. Both statements are prepared once per pooled connection.
  */
 @Injectable()
 export class CallEventStore {
@@ -34,10 +38,80 @@ export class CallEventStore {
     processed: readonly ProcessedLog[] = [],
   ): Promise<StoredCall[]> {
     if (events.length === 0 && processed.length === 0) return [];
-    const result = await this.pool.query<CallRow & { new_events: StoredEvent[] | null }>(CALL_UPSERT_SQL, [
-      JSON.stringify(events),
-      JSON.stringify(processed),
-    ]);
-    return result.rows.map(({ new_events, ...row }) => ({ row, newEvents: new_events ?? [] }));
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    // A checked-out client has no listener of its own: a connection dropped mid-transaction would
+    // otherwise be an uncaught 'error' event (the statement in flight rejects as well).
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN');
+      const calls =
+        events.length === 0
+          ? []
+          : (
+              await client.query<CallRow>({
+                name: 'pipeline_call_upsert',
+                text: CALL_UPSERT_SQL,
+                values: [JSON.stringify(events)],
+              })
+            ).rows;
+      const byKey = new Map(calls.map((row) => [key(row.connection_id, row.external_id), row]));
+      // Events whose call is not in the result were filtered out as redeliveries.
+      const recorded = events.flatMap((event) => {
+        const call = byKey.get(key(event.connection_id, event.external_id));
+        return call ? [{ event, call }] : [];
+      });
+      const inserted = await client.query<{ webhook_log_id: string | null }>({
+        name: 'pipeline_call_events',
+        text: CALL_EVENTS_SQL,
+        values: [
+          JSON.stringify(
+            recorded.map(({ event, call }) => ({
+              call_id: call.id,
+              connection_id: event.connection_id,
+              webhook_log_id: event.webhook_log_id,
+              source: event.source,
+              event_type: event.event_type,
+              occurred_at: event.occurred_at,
+              data: eventData(event),
+            })),
+          ),
+          JSON.stringify(processed),
+        ],
+      });
+      await client.query('COMMIT');
+
+      const fresh = new Set(inserted.rows.map((r) => r.webhook_log_id));
+      const newEvents = new Map<string, StoredEvent[]>();
+      for (const { event, call } of recorded) {
+        // Sync events (no inbox row) are always new; webhook events only when their row was inserted now.
+        if (event.webhook_log_id !== null && !fresh.has(event.webhook_log_id as string)) continue;
+        const list = newEvents.get(call.id) ?? [];
+        list.push({
+          webhookLogId: (event.webhook_log_id as string | null) ?? null,
+          eventType: String(event.event_type),
+          occurredAt: String(event.occurred_at),
+        });
+        newEvents.set(call.id, list);
+      }
+      return calls.map((row) => ({
+        row,
+        newEvents: (newEvents.get(row.id) ?? []).sort(
+          (a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt),
+        ),
+      }));
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        // The connection itself is gone: it must not go back to the pool.
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw error;
+    } finally {
+      client.removeListener('error', onError);
+      client.release(broken);
+    }
   }
 }

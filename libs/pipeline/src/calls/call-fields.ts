@@ -1,7 +1,7 @@
 import type { NormalizedCall } from '@switchboard/core';
 
 /** How a scalar field is stored and compared when two events disagree. */
-export type ScalarKind = 'text' | 'timestamptz' | 'integer' | 'boolean' | 'numeric';
+export type ScalarKind = 'text' | 'timestamptz' | 'integer' | 'boolean' | 'numeric' | 'jsonb';
 
 export interface ScalarField {
   /** Column of `calls` (also the key of the field in `calls.field_times` and in the batch JSON). */
@@ -13,7 +13,7 @@ export interface ScalarField {
 }
 
 /**
- * The normalized call's scalar fields in `calls`, other than status. Each merges by the rule
+ * The normalized call's single-valued fields in `calls`, other than status. Each merges by the rule
  * "newest non-null value wins" (see docs/pipeline.md): of all events that carried the field, the
  * one with the greatest (occurredAt, value) supplies it. The same list drives the SQL, the
  * reference model and the view, so a new field is added in one place.
@@ -34,10 +34,13 @@ export const SCALAR_FIELDS: readonly ScalarField[] = [
   { column: 'revenue', kind: 'numeric', read: (c) => c.revenue },
   { column: 'payout', kind: 'numeric', read: (c) => c.payout },
   { column: 'cost', kind: 'numeric', read: (c) => c.cost },
+  // The newest payload as a whole (each event's own payload stays in call_events.data); an empty
+  // object counts as "not carried".
+  { column: 'provider_data', kind: 'jsonb', read: (c) => c.providerData },
 ];
 
 /** JSON-object fields merged key by key with the same rule (per-key times under the field's name). */
-export const MAP_FIELDS = ['tags', 'provider_data'] as const;
+export const MAP_FIELDS = ['tags'] as const;
 export type MapField = (typeof MAP_FIELDS)[number];
 
 /** Time recorded for the status a new call gets by default (no event said anything yet): never wins. */

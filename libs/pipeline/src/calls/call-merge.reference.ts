@@ -69,6 +69,7 @@ function applyEvent(call: ReferenceCall, row: CallEventRow): ReferenceCall {
   for (const field of SCALAR_FIELDS) {
     const value = row[field.column];
     if (value === null || value === undefined) continue;
+    if (field.kind === 'jsonb' && Object.keys(value as object).length === 0) continue;
     const held = call.fields[field.column];
     if (!held || held.t < t || (held.t === t && compareValues(field, value, held.value) > 0)) {
       next.fields[field.column] = { value, t };
@@ -105,9 +106,30 @@ function compareValues(field: ScalarField, a: unknown, b: unknown): number {
     }
     case 'timestamptz':
       return Math.sign(Date.parse(String(a)) - Date.parse(String(b)));
+    case 'jsonb': {
+      const x = pgJsonText(a);
+      const y = pgJsonText(b);
+      return x === y ? 0 : x < y ? -1 : 1;
+    }
     default:
       return String(a) === String(b) ? 0 : String(a) < String(b) ? -1 : 1;
   }
+}
+
+/**
+ * jsonb's text form as PostgreSQL prints it (keys ordered by length, then bytes; ", " and ": "),
+ * which the SQL uses to break time ties between two payloads. Numbers print as JavaScript prints
+ * them, which matches PostgreSQL for the integers and short decimals payloads carry.
+ */
+export function pgJsonText(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(pgJsonText).join(', ')}]`;
+  const keys = Object.keys(value).sort((a, b) => {
+    const la = Buffer.byteLength(a);
+    const lb = Buffer.byteLength(b);
+    return la !== lb ? la - lb : Buffer.compare(Buffer.from(a), Buffer.from(b));
+  });
+  return `{${keys.map((k) => `${JSON.stringify(k)}: ${pgJsonText((value as Record<string, unknown>)[k])}`).join(', ')}}`;
 }
 
 function compareJson(a: unknown, b: unknown): number {
@@ -145,7 +167,8 @@ export function comparableReference(call: ReferenceCall): ComparableCall {
   };
   for (const field of SCALAR_FIELDS) {
     const held = call.fields[field.column];
-    out[field.column] = held === undefined ? null : normalize(field, held.value);
+    out[field.column] =
+      held === undefined ? (field.kind === 'jsonb' ? {} : null) : normalize(field, held.value);
   }
   for (const map of MAP_FIELDS) {
     out[map] = Object.fromEntries(Object.entries(call.maps[map]).map(([k, v]) => [k, v.value]));

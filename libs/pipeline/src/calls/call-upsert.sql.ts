@@ -2,32 +2,41 @@ import { CALL_STATUSES, CALL_STATUS_STAGE } from '@switchboard/core';
 import { DEFAULT_STATUS_TIME, MAP_FIELDS, SCALAR_FIELDS, type ScalarField } from './call-fields.js';
 
 /**
- * The one statement that folds a batch of normalized call events into `calls`, records each in
- * `call_events` and marks their inbox rows processed — atomically, and in a way two workers racing
- * on the same call cannot break.
+ * The statements that store a batch of normalized call events. CallEventStore runs them in one
+ * transaction: CALL_UPSERT_SQL folds the events into `calls`, then CALL_EVENTS_SQL records each
+ * event in `call_events` and marks its inbox row processed.
  *
  * Merge rule (a join-semilattice, so the result does not depend on arrival order or repeats):
  * - status: the greatest (stage, occurredAt, status) wins — never back to an earlier stage
  *   (CALL_STATUS_STAGE), and within a stage the newer event wins;
- * - every other scalar field: of the events that carried a non-null value, the greatest
- *   (occurredAt, value) wins ("newest non-null wins"; the value only breaks exact time ties);
- * - tags and provider_data: the same, key by key;
+ * - every other field: of the events that carried a value, the greatest (occurredAt, value)
+ *   wins ("newest non-null wins"; the value only breaks exact time ties, deterministically);
+ *   provider_data counts as one value (the newest payload), an empty one as "not carried";
+ * - tags: the same, key by key;
  * - last_event_at: the newest occurredAt seen.
- * `calls.field_times` keeps the time of each value the row holds, which is what lets an older
- * event fill a field the newer ones never carried without overwriting anything newer.
+ * `calls.field_times` keeps the time (epoch ms) of each value the row holds, which is what lets an
+ * older event fill a field the newer ones never carried without overwriting anything newer. A
+ * value written without a time (another writer) counts as written at the row's last_event_at.
  *
- * Inside one batch the events of a call are folded first (GROUP BY, same rule as aggregates),
- * because one INSERT ... ON CONFLICT may touch a row only once; rows go in key order so
- * concurrent batches lock calls in the same order and cannot deadlock each other.
- *
- * $1: jsonb array of event rows (see CallEventRow); $2: jsonb array of {id, attempts} of the
- * webhook_logs rows to mark processed.
+ * The rule is enforced inside the one INSERT ... ON CONFLICT DO UPDATE, against the row as it is
+ * when the statement gets its lock, so two workers racing on a call cannot lose each other's
+ * fields. Inside one batch the events of a call are folded first (GROUP BY, the same rule as
+ * aggregates), because one statement may touch a row only once; rows go in key order so concurrent
+ * batches lock calls in the same order and cannot deadlock each other.
  */
 
 const STAGE_CASE = (expr: string) =>
   `(CASE ${expr} ${CALL_STATUSES.map((s) => `WHEN '${s}' THEN ${CALL_STATUS_STAGE[s]}`).join(' ')} END)`;
 
-const collate = (field: ScalarField, expr: string) => (field.kind === 'text' ? `${expr} COLLATE "C"` : expr);
+/** The expression values are ordered by when times tie (byte order for text, canonical text for JSON). */
+function orderValue(field: ScalarField, expr: string): string {
+  if (field.kind === 'text') return `${expr} COLLATE "C"`;
+  if (field.kind === 'jsonb') return `${expr}::text COLLATE "C"`;
+  return expr;
+}
+
+const present = (field: ScalarField, expr: string) =>
+  field.kind === 'jsonb' ? `(${expr} IS NOT NULL AND ${expr} <> '{}'::jsonb)` : `${expr} IS NOT NULL`;
 
 const SQL_TYPE: Record<ScalarField['kind'], string> = {
   text: 'text',
@@ -35,6 +44,7 @@ const SQL_TYPE: Record<ScalarField['kind'], string> = {
   integer: 'integer',
   boolean: 'boolean',
   numeric: 'numeric',
+  jsonb: 'jsonb',
 };
 
 /** Epoch ms of the row's last_event_at: the time assumed for a value written without one. */
@@ -42,16 +52,29 @@ const ROW_LAST_MS = `(extract(epoch FROM c.last_event_at) * 1000)::bigint`;
 const oldTime = (key: string) => `COALESCE((c.field_times->>'${key}')::bigint, ${ROW_LAST_MS})`;
 const newTime = (key: string) => `(EXCLUDED.field_times->>'${key}')::bigint`;
 
+/** Columns of `calls` a stored call is read back with (everything but the merge bookkeeping). */
+export const CALL_COLUMNS = [
+  'id',
+  'connection_id',
+  'provider',
+  'external_id',
+  'status',
+  ...SCALAR_FIELDS.map((f) => f.column),
+  ...MAP_FIELDS,
+  'last_event_at',
+  'last_synced_at',
+  'created_at',
+  'updated_at',
+  'version',
+];
+
 const INPUT_COLUMNS = [
   'webhook_log_id uuid',
   'connection_id uuid',
   'provider text',
   'external_id text',
-  'event_id text',
-  'event_type text',
-  'source text',
-  'occurred_at timestamptz',
   't bigint',
+  'occurred_at timestamptz',
   'status call_status',
   ...SCALAR_FIELDS.map((f) => `${f.column} ${SQL_TYPE[f.kind]}`),
   ...MAP_FIELDS.map((m) => `${m} jsonb`),
@@ -93,8 +116,8 @@ function buildCallUpsertSql(): string {
     `(array_agg(f.status ORDER BY ${statusOrder}) FILTER (WHERE f.status IS NOT NULL))[1] AS status`,
     `(array_agg(f.t ORDER BY ${statusOrder}) FILTER (WHERE f.status IS NOT NULL))[1] AS status_t`,
     ...SCALAR_FIELDS.flatMap((field) => [
-      `(array_agg(f.${field.column} ORDER BY f.t DESC, ${collate(field, `f.${field.column}`)} DESC) FILTER (WHERE f.${field.column} IS NOT NULL))[1] AS ${field.column}`,
-      `max(f.t) FILTER (WHERE f.${field.column} IS NOT NULL) AS ${field.column}_t`,
+      `(array_agg(f.${field.column} ORDER BY f.t DESC, ${orderValue(field, `f.${field.column}`)} DESC) FILTER (WHERE ${present(field, `f.${field.column}`)}))[1] AS ${field.column}`,
+      `max(f.t) FILTER (WHERE ${present(field, `f.${field.column}`)}) AS ${field.column}_t`,
     ]),
   ];
 
@@ -116,7 +139,9 @@ function buildCallUpsertSql(): string {
     'fo.provider',
     'fo.external_id',
     `COALESCE(fo.status, 'ringing')`,
-    ...SCALAR_FIELDS.map((f) => `fo.${f.column}`),
+    ...SCALAR_FIELDS.map((f) =>
+      f.kind === 'jsonb' ? `COALESCE(fo.${f.column}, '{}'::jsonb)` : `fo.${f.column}`,
+    ),
     ...MAP_FIELDS.map((m) => `COALESCE(${m}_fold.vals, '{}'::jsonb)`),
     fieldTimesOnInsert,
     'fo.last_event_at',
@@ -127,7 +152,7 @@ function buildCallUpsertSql(): string {
     `ROW(${STAGE_CASE('EXCLUDED.status')}, ${newTime('status')}, EXCLUDED.status) > ROW(${STAGE_CASE('c.status')}, ${oldTime('status')}, c.status) AS status_wins`,
     ...SCALAR_FIELDS.map(
       (f) =>
-        `(EXCLUDED.${f.column} IS NOT NULL AND (c.${f.column} IS NULL OR ROW(${newTime(f.column)}, ${collate(f, `EXCLUDED.${f.column}`)}) > ROW(${oldTime(f.column)}, ${collate(f, `c.${f.column}`)}))) AS ${f.column}_wins`,
+        `(${present(f, `EXCLUDED.${f.column}`)} AND (NOT ${present(f, `c.${f.column}`)} OR ROW(${newTime(f.column)}, ${orderValue(f, `EXCLUDED.${f.column}`)}) > ROW(${oldTime(f.column)}, ${orderValue(f, `c.${f.column}`)}))) AS ${f.column}_wins`,
     ),
   ];
   const pick = (wins: string, incoming: string, stored: string) =>
@@ -143,7 +168,7 @@ function buildCallUpsertSql(): string {
   ];
   const fieldTimesOnUpdate = `jsonb_strip_nulls(jsonb_build_object('status', ${pick('status_wins', newTime('status'), oldTime('status'))}, ${SCALAR_FIELDS.map(
     (f) =>
-      `'${f.column}', ${pick(`${f.column}_wins`, newTime(f.column), `CASE WHEN c.${f.column} IS NULL THEN NULL ELSE ${oldTime(f.column)} END`)}`,
+      `'${f.column}', ${pick(`${f.column}_wins`, newTime(f.column), `CASE WHEN ${present(f, `c.${f.column}`)} THEN ${oldTime(f.column)} END`)}`,
   ).join(', ')}, ${MAP_FIELDS.map(
     (m) => `'${m}', CASE WHEN EXCLUDED.${m} = '{}'::jsonb THEN c.field_times->'${m}' ELSE m_${m}.times END`,
   ).join(', ')}))`;
@@ -165,9 +190,10 @@ function buildCallUpsertSql(): string {
 fresh AS (
   -- A redelivered event (its inbox row already produced a call_events row) changes nothing; a
   -- duplicate this snapshot cannot see yet is harmless too, because the merge is idempotent.
+  -- (An anti-join, so PostgreSQL probes the unique index instead of hashing all of call_events.)
   SELECT i.* FROM input i
-  WHERE i.webhook_log_id IS NULL
-     OR NOT EXISTS (SELECT 1 FROM call_events ce WHERE ce.webhook_log_id = i.webhook_log_id)
+  LEFT JOIN call_events ce ON ce.webhook_log_id = i.webhook_log_id
+  WHERE ce.id IS NULL
 ),
 ${MAP_FIELDS.map(mapFold).join(',\n')},
 folded AS (
@@ -175,43 +201,41 @@ folded AS (
     ${folded.join(',\n    ')}
   FROM fresh f
   GROUP BY f.connection_id, f.external_id
-),
-up AS (
-  INSERT INTO calls AS c (${insertColumns.join(', ')})
-  SELECT ${insertValues.join(', ')}
-  FROM folded fo
-  ${MAP_FIELDS.map((m) => `LEFT JOIN ${m}_fold USING (connection_id, external_id)`).join('\n  ')}
-  ORDER BY fo.connection_id, fo.external_id
-  ON CONFLICT (connection_id, external_id) DO UPDATE SET (${updateColumns.join(', ')}) = (
-    SELECT ${updateValues.join(',\n      ')}
-    FROM (SELECT ${wins.join(',\n      ')}) w
-    ${MAP_FIELDS.map(mapMerge).join('\n    ')}
-  )
-  RETURNING c.*
-),
-ev AS (
+)
+INSERT INTO calls AS c (${insertColumns.join(', ')})
+SELECT ${insertValues.join(', ')}
+FROM folded fo
+${MAP_FIELDS.map((m) => `LEFT JOIN ${m}_fold USING (connection_id, external_id)`).join('\n')}
+ORDER BY fo.connection_id, fo.external_id
+ON CONFLICT (connection_id, external_id) DO UPDATE SET (${updateColumns.join(', ')}) = (
+  SELECT ${updateValues.join(',\n    ')}
+  FROM (SELECT ${wins.join(',\n    ')}) w
+  ${MAP_FIELDS.map(mapMerge).join('\n  ')}
+)
+RETURNING ${CALL_COLUMNS.map((column) => `c.${column}`).join(', ')}`;
+}
+
+/** $1: jsonb array of event rows (see CallEventRow). Returns the calls as they now are. */
+export const CALL_UPSERT_SQL = buildCallUpsertSql();
+
+/**
+ * $1: jsonb array of {call_id, connection_id, webhook_log_id, source, event_type, occurred_at, data}
+ * for the events the upsert took in; $2: jsonb array of {id, attempts} of the inbox rows to mark
+ * processed. Returns the inbox ids whose event was recorded now (not by an earlier delivery).
+ */
+export const CALL_EVENTS_SQL = `WITH recorded AS (
   INSERT INTO call_events (call_id, connection_id, webhook_log_id, source, event_type, occurred_at, data)
-  SELECT up.id, f.connection_id, f.webhook_log_id, f.source, f.event_type, f.occurred_at,
-    jsonb_strip_nulls(to_jsonb(f) - ARRAY['webhook_log_id', 'connection_id', 'provider', 'source', 'event_type', 'occurred_at', 't'])
-  FROM fresh f
-  JOIN up ON up.connection_id = f.connection_id AND up.external_id = f.external_id
+  SELECT e.call_id, e.connection_id, e.webhook_log_id, e.source, e.event_type, e.occurred_at, e.data
+  FROM jsonb_to_recordset($1::jsonb) AS e(call_id uuid, connection_id uuid, webhook_log_id uuid, source text,
+    event_type text, occurred_at timestamptz, data jsonb)
   ON CONFLICT (webhook_log_id) DO NOTHING
-  RETURNING call_id, webhook_log_id, event_type, occurred_at
+  RETURNING webhook_log_id
 ),
-logs AS (
+processed AS (
   UPDATE webhook_logs wl
   SET status = 'processed', attempts = x.attempts, error = NULL, processed_at = now(), updated_at = now()
   FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, attempts integer)
   WHERE wl.id = x.id
   RETURNING wl.id
 )
-SELECT up.*, ev_agg.new_events
-FROM up
-LEFT JOIN LATERAL (
-  SELECT json_agg(json_build_object('webhookLogId', ev.webhook_log_id, 'eventType', ev.event_type, 'occurredAt', ev.occurred_at)
-                  ORDER BY ev.occurred_at) AS new_events
-  FROM ev WHERE ev.call_id = up.id
-) ev_agg ON true`;
-}
-
-export const CALL_UPSERT_SQL = buildCallUpsertSql();
+SELECT webhook_log_id FROM recorded`;

@@ -42,6 +42,15 @@ export class LiveEventPublisher {
   }
 
   async publishMany(events: readonly LiveCallEvent[]): Promise<void> {
+    await this.publishSerialized(
+      events.map((e) => ({ type: e.type, eventTypes: e.eventTypes, callJson: JSON.stringify(e.call) })),
+    );
+  }
+
+  /** Like publishMany, with each call already serialized (the worker reuses the cache's JSON). */
+  async publishSerialized(
+    events: ReadonlyArray<{ type: string; eventTypes: string[]; callJson: string }>,
+  ): Promise<void> {
     if (events.length === 0) return;
     if (this.client.redis.status !== 'ready') {
       this.logger.warn(
@@ -51,7 +60,8 @@ export class LiveEventPublisher {
     }
     const pipeline = this.client.redis.pipeline();
     for (const event of events) {
-      pipeline.xadd(this.key, 'MAXLEN', '~', this.maxLen, '*', 'e', JSON.stringify(event));
+      const json = `{"type":${JSON.stringify(event.type)},"eventTypes":${JSON.stringify(event.eventTypes)},"call":${event.callJson}}`;
+      pipeline.xadd(this.key, 'MAXLEN', '~', this.maxLen, '*', 'e', json);
     }
     await pipeline
       .exec()

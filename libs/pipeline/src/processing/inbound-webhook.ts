@@ -1,12 +1,12 @@
 import { parseWebhookBody, type InboundWebhook } from '@switchboard/core';
-import type { WebhookLogRow } from '@switchboard/persistence';
+import type { WebhookLogForProcessing } from '@switchboard/persistence';
 
 /**
  * Rebuilds the request a plugin maps from its inbox row: the bytes as received, the body parsed by
  * the same function the ingress used, the query and headers as stored (secrets were removed at the
  * ingress). Throws MalformedBodyError when the body does not parse (never retried).
  */
-export function inboundWebhookFromRow(row: WebhookLogRow): InboundWebhook {
+export function inboundWebhookFromRow(row: WebhookLogForProcessing): InboundWebhook {
   const rawBody = row.raw_body ?? Buffer.alloc(0);
   const contentType = row.content_type ?? undefined;
   return {

@@ -18,14 +18,17 @@ interface Pending<I, O> {
 /**
  * Collects items submitted one at a time (one per BullMQ job) into batches, so a whole batch is
  * stored in one transaction, while each submitter still gets its own outcome. A batch leaves when
- * it is full or `maxWaitMs` after its first item; at most `maxConcurrent` batches run at once and
- * the rest wait their turn (BullMQ's concurrency bounds how many items can be waiting at all).
+ * it is full, or `maxWaitMs` after its first item if a slot is free: while `maxConcurrent` batches
+ * are running, a partial batch keeps growing instead, so batches get bigger exactly when the
+ * database is the bottleneck (BullMQ's concurrency bounds how many items can be waiting at all).
  */
 export class MicroBatcher<I, O> {
   private buffer: Pending<I, O>[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly ready: Pending<I, O>[][] = [];
   private running = 0;
+  /** The partial buffer has waited maxWaitMs: send it as soon as a slot is free. */
+  private due = false;
   private readonly idleWaiters: Array<() => void> = [];
 
   constructor(private readonly options: MicroBatcherOptions<I, O>) {
@@ -38,8 +41,12 @@ export class MicroBatcher<I, O> {
       this.buffer.push({ item, resolve, reject });
       if (this.buffer.length >= this.options.maxSize) {
         this.cut();
-      } else if (!this.timer) {
-        this.timer = setTimeout(() => this.cut(), this.options.maxWaitMs);
+      } else if (!this.timer && !this.due) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.due = true;
+          this.pump();
+        }, this.options.maxWaitMs);
       }
     });
   }
@@ -56,9 +63,11 @@ export class MicroBatcher<I, O> {
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Moves the buffer to the batches ready to run. */
   private cut(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.due = false;
     if (this.buffer.length === 0) return;
     this.ready.push(this.buffer);
     this.buffer = [];
@@ -66,8 +75,14 @@ export class MicroBatcher<I, O> {
   }
 
   private pump(): void {
-    while (this.running < this.options.maxConcurrent && this.ready.length > 0) {
-      const batch = this.ready.shift() as Pending<I, O>[];
+    while (this.running < this.options.maxConcurrent) {
+      if (this.ready.length === 0 && this.due && this.buffer.length > 0) {
+        this.ready.push(this.buffer);
+        this.buffer = [];
+        this.due = false;
+      }
+      const batch = this.ready.shift();
+      if (!batch) return;
       this.running++;
       void this.run(batch).finally(() => {
         this.running--;

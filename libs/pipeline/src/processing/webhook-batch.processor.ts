@@ -1,13 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConnectionAdapters, type ConnectionAdapter } from '@switchboard/connections';
 import { SwitchboardMetrics } from '@switchboard/metrics';
-import { WebhookLogRepository, type WebhookLogFailure, type WebhookLogRow } from '@switchboard/persistence';
+import {
+  WebhookLogRepository,
+  type WebhookLogFailure,
+  type WebhookLogForProcessing,
+} from '@switchboard/persistence';
 import type { WebhookJobData } from '@switchboard/queue';
 import { CallCache } from '../cache/call-cache.js';
 import { toCallEventRow, type CallEventRow } from '../calls/call-event-row.js';
 import { CallEventStore, type StoredCall } from '../calls/call-event-store.js';
 import { toCallView } from '../calls/call-view.js';
-import { LiveEventPublisher, type LiveCallEvent } from '../live/live-events.js';
+import { LiveEventPublisher } from '../live/live-events.js';
 import { failureText, isTransientFailure } from './failure.js';
 import { inboundWebhookFromRow } from './inbound-webhook.js';
 
@@ -31,6 +35,8 @@ interface Prepared {
   log: { id: string; attempts: number };
 }
 
+const ADAPTER_TTL_MS = 5_000;
+
 const failed = (error: unknown): WebhookOutcome => ({
   status: 'failed',
   retryable: isTransientFailure(error),
@@ -48,6 +54,11 @@ const failed = (error: unknown): WebhookOutcome => ({
 @Injectable()
 export class WebhookBatchProcessor {
   private readonly logger = new Logger('WebhookProcessor');
+  /**
+   * Connections looked up in the last few seconds: without this every batch would read each of
+   * its connections again. A changed connection (credentials, mode) is seen within ADAPTER_TTL_MS.
+   */
+  private readonly recentAdapters = new Map<string, { at: number; adapter: ConnectionAdapter }>();
 
   constructor(
     private readonly logs: WebhookLogRepository,
@@ -60,7 +71,7 @@ export class WebhookBatchProcessor {
 
   async processBatch(work: readonly WebhookWork[]): Promise<WebhookOutcome[]> {
     const outcomes: WebhookOutcome[] = new Array(work.length);
-    let rows: Map<string, WebhookLogRow>;
+    let rows: Map<string, WebhookLogForProcessing>;
     try {
       rows = new Map(
         (await this.logs.loadForProcessing(work.map((w) => w.data.webhookLogId))).map((r) => [r.id, r]),
@@ -129,13 +140,20 @@ export class WebhookBatchProcessor {
   }
 
   private async resolveAdapters(
-    rows: Map<string, WebhookLogRow>,
+    rows: Map<string, WebhookLogForProcessing>,
   ): Promise<Map<string, ConnectionAdapter | Error>> {
     const resolved = new Map<string, ConnectionAdapter | Error>();
     for (const row of rows.values()) {
       if (!row.connection_id || resolved.has(row.connection_id)) continue;
+      const recent = this.recentAdapters.get(row.connection_id);
+      if (recent && Date.now() - recent.at < ADAPTER_TTL_MS) {
+        resolved.set(row.connection_id, recent.adapter);
+        continue;
+      }
       try {
-        resolved.set(row.connection_id, await this.adapters.forId(row.connection_id));
+        const adapter = await this.adapters.forId(row.connection_id);
+        this.recentAdapters.set(row.connection_id, { at: Date.now(), adapter });
+        resolved.set(row.connection_id, adapter);
       } catch (error) {
         resolved.set(row.connection_id, error instanceof Error ? error : new Error(String(error)));
       }
@@ -192,18 +210,22 @@ export class WebhookBatchProcessor {
   /** Cache and live stream: after the commit, best effort (the database is the record). */
   private async afterCommit(stored: StoredCall[]): Promise<void> {
     if (stored.length === 0) return;
-    const views = stored.map((s) => toCallView(s.row));
-    const events: LiveCallEvent[] = [];
+    // Each view is serialized once, for both the cache entry and the live event.
+    const serialized = stored.map((s) => {
+      const view = toCallView(s.row);
+      return { id: view.id, version: view.version, json: JSON.stringify(view) };
+    });
+    const events: Array<{ type: string; eventTypes: string[]; callJson: string }> = [];
     stored.forEach((s, i) => {
       if (s.newEvents.length === 0) return;
       events.push({
         type: s.newEvents[s.newEvents.length - 1].eventType,
         eventTypes: s.newEvents.map((e) => e.eventType),
-        call: views[i],
+        callJson: serialized[i].json,
       });
     });
-    await Promise.all([this.cache.putMany(views), this.live.publishMany(events)]).catch((error: unknown) =>
-      this.logger.warn(`cache/live update failed: ${(error as Error).message}`),
+    await Promise.all([this.cache.putSerialized(serialized), this.live.publishSerialized(events)]).catch(
+      (error: unknown) => this.logger.warn(`cache/live update failed: ${(error as Error).message}`),
     );
   }
 
@@ -211,7 +233,7 @@ export class WebhookBatchProcessor {
   private async finish(
     work: readonly WebhookWork[],
     outcomes: WebhookOutcome[],
-    rows: Map<string, WebhookLogRow>,
+    rows: Map<string, WebhookLogForProcessing>,
   ): Promise<WebhookOutcome[]> {
     const failures: WebhookLogFailure[] = [];
     const now = Date.now();
