@@ -83,4 +83,27 @@ describe('MicroBatcher', () => {
     await Promise.all(pending);
     expect(batcher.pending).toBe(0);
   });
+
+  it('lets a partial batch grow while every slot is busy, so batches get bigger under load', async () => {
+    const sizes: number[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const batcher = new MicroBatcher<number, number>({
+      maxSize: 100,
+      maxWaitMs: 1,
+      maxConcurrent: 1,
+      handle: async (items) => {
+        sizes.push(items.length);
+        if (sizes.length === 1) await gate;
+        return items;
+      },
+    });
+    const first = batcher.submit(0);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the first batch is running
+    const rest = Array.from({ length: 30 }, (_, i) => batcher.submit(i + 1));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // well past maxWaitMs
+    release();
+    await Promise.all([first, ...rest]);
+    expect(sizes).toEqual([1, 30]);
+  });
 });
