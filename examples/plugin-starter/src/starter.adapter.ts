@@ -1,5 +1,5 @@
 import {
-  CredentialsError,
+  credentialsAccepted,
   NotSupportedError,
   type CallFilters,
   type CallPage,
@@ -51,13 +51,7 @@ export class StarterAdapter implements CallTrackingProvider {
   }
 
   async validateCredentials(): Promise<boolean> {
-    try {
-      await this.authenticate();
-      return true;
-    } catch (error) {
-      if (error instanceof CredentialsError) return false;
-      throw error; // an outage is not a verdict on the credentials
-    }
+    return credentialsAccepted(() => this.authenticate());
   }
 
   async getCall(externalId: string): Promise<NormalizedCall> {

@@ -72,3 +72,4 @@ export {
   Max,
   Min,
 } from 'class-validator';
+export * from './credentials-check.js';

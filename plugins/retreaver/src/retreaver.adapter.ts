@@ -1,6 +1,6 @@
 import {
+  credentialsAccepted,
   addDecimals,
-  CredentialsError,
   MappingError,
   NotSupportedError,
   ProviderError,
@@ -73,13 +73,7 @@ export class RetreaverAdapter implements CallTrackingProvider {
   }
 
   async validateCredentials(): Promise<boolean> {
-    try {
-      await this.authenticate();
-      return true;
-    } catch (error) {
-      if (error instanceof CredentialsError) return false;
-      throw error;
-    }
+    return credentialsAccepted(() => this.authenticate());
   }
 
   // ---- calls -------------------------------------------------------------------------------

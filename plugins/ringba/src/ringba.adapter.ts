@@ -1,4 +1,5 @@
 import {
+  credentialsAccepted,
   sumDecimals,
   CredentialsError,
   MappingError,
@@ -82,13 +83,7 @@ export class RingbaAdapter implements CallTrackingProvider {
   }
 
   async validateCredentials(): Promise<boolean> {
-    try {
-      await this.authenticate();
-      return true;
-    } catch (error) {
-      if (error instanceof CredentialsError) return false;
-      throw error;
-    }
+    return credentialsAccepted(() => this.authenticate());
   }
 
   /** `POST /{accountId}/calllogs/detail` `{"InboundCallIds": [id]}` (R1). */

@@ -1,4 +1,5 @@
 import {
+  credentialsAccepted,
   addDecimals,
   CredentialsError,
   MappingError,
@@ -104,13 +105,7 @@ export class TrackDriveAdapter implements CallTrackingProvider {
   }
 
   async validateCredentials(): Promise<boolean> {
-    try {
-      await this.authenticate();
-      return true;
-    } catch (error) {
-      if (error instanceof CredentialsError) return false;
-      throw error;
-    }
+    return credentialsAccepted(() => this.authenticate());
   }
 
   // ---- calls ----------------------------------------------------------------------------------

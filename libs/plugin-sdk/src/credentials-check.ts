@@ -1,0 +1,16 @@
+import { CredentialsError } from '@switchboard/core';
+
+/**
+ * The usual validateCredentials: true when `authenticate` succeeds, false when the provider
+ * refuses the credentials (CredentialsError), and any other failure rethrown — an outage is not a
+ * verdict on the credentials.
+ */
+export async function credentialsAccepted(authenticate: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await authenticate();
+    return true;
+  } catch (error) {
+    if (error instanceof CredentialsError) return false;
+    throw error;
+  }
+}
