@@ -215,10 +215,29 @@ export class PipelineHarness {
   async stop(): Promise<void> {
     for (const app of [...this.apis, ...this.workers]) await app.close().catch(() => undefined);
     await this.queue?.obliterate({ force: true }).catch(() => undefined);
+    // The cache entries and the live stream of this prefix too.
+    const redis = (await this.queue?.client) as unknown as Parameters<typeof unlinkPrefix>[0] | undefined;
+    if (redis) await unlinkPrefix(redis, this.prefix);
     await this.queue?.close();
     await this.sql?.end();
     await this.db?.drop();
   }
+}
+
+/** Deletes every key under `prefix:` (SCAN, so a busy server is never blocked). */
+export async function unlinkPrefix(
+  redis: {
+    scan(...args: Array<string | number>): Promise<[string, string[]]>;
+    unlink(...keys: string[]): Promise<number>;
+  },
+  prefix: string,
+): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    if (keys.length > 0) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
 }
 
 export function redisConnection(url = TEST_REDIS_URL) {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DatabasePool, type CallRow } from '@switchboard/persistence';
+import { DatabasePool } from '@switchboard/persistence';
 import { eventData, type CallEventRow } from './call-event-row.js';
 import { CALL_EVENTS_SQL, CALL_UPSERT_SQL } from './call-upsert.sql.js';
 
@@ -17,8 +17,21 @@ export interface StoredEvent {
 
 /** A call as the transaction left it, with the events it added to it (none for redeliveries). */
 export interface StoredCall {
-  row: CallRow;
+  id: string;
+  connectionId: string;
+  externalId: string;
+  version: number;
+  /** The call's view (CallView) as JSON text, built by PostgreSQL. */
+  viewJson: string;
   newEvents: StoredEvent[];
+}
+
+interface UpsertedRow {
+  id: string;
+  connection_id: string;
+  external_id: string;
+  version: number;
+  view_json: string;
 }
 
 const key = (connectionId: unknown, externalId: unknown) => `${String(connectionId)}|${String(externalId)}`;
@@ -52,7 +65,7 @@ export class CallEventStore {
         events.length === 0
           ? []
           : (
-              await client.query<CallRow>({
+              await client.query<UpsertedRow>({
                 name: 'pipeline_call_upsert',
                 text: CALL_UPSERT_SQL,
                 values: [JSON.stringify(events)],
@@ -98,7 +111,11 @@ export class CallEventStore {
         newEvents.set(call.id, list);
       }
       return calls.map((row) => ({
-        row,
+        id: row.id,
+        connectionId: row.connection_id,
+        externalId: row.external_id,
+        version: row.version,
+        viewJson: row.view_json,
         newEvents: (newEvents.get(row.id) ?? []).sort(
           (a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt),
         ),

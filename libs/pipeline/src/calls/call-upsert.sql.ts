@@ -1,5 +1,6 @@
 import { CALL_STATUSES, CALL_STATUS_STAGE } from '@switchboard/core';
 import { DEFAULT_STATUS_TIME, MAP_FIELDS, SCALAR_FIELDS, type ScalarField } from './call-fields.js';
+import { callViewJsonSql } from './call-view.js';
 
 /**
  * The statements that store a batch of normalized call events. CallEventStore runs them in one
@@ -51,22 +52,6 @@ const SQL_TYPE: Record<ScalarField['kind'], string> = {
 const ROW_LAST_MS = `(extract(epoch FROM c.last_event_at) * 1000)::bigint`;
 const oldTime = (key: string) => `COALESCE((c.field_times->>'${key}')::bigint, ${ROW_LAST_MS})`;
 const newTime = (key: string) => `(EXCLUDED.field_times->>'${key}')::bigint`;
-
-/** Columns of `calls` a stored call is read back with (everything but the merge bookkeeping). */
-export const CALL_COLUMNS = [
-  'id',
-  'connection_id',
-  'provider',
-  'external_id',
-  'status',
-  ...SCALAR_FIELDS.map((f) => f.column),
-  ...MAP_FIELDS,
-  'last_event_at',
-  'last_synced_at',
-  'created_at',
-  'updated_at',
-  'version',
-];
 
 const INPUT_COLUMNS = [
   'webhook_log_id uuid',
@@ -212,10 +197,13 @@ ON CONFLICT (connection_id, external_id) DO UPDATE SET (${updateColumns.join(', 
   FROM (SELECT ${wins.join(',\n    ')}) w
   ${MAP_FIELDS.map(mapMerge).join('\n  ')}
 )
-RETURNING ${CALL_COLUMNS.map((column) => `c.${column}`).join(', ')}`;
+RETURNING c.id, c.connection_id, c.external_id, c.version, ${callViewJsonSql('c')} AS view_json`;
 }
 
-/** $1: jsonb array of event rows (see CallEventRow). Returns the calls as they now are. */
+/**
+ * $1: jsonb array of event rows (see CallEventRow). Returns each call touched with its view as JSON
+ * text (built here, so the worker hands it to the cache and the live stream as is).
+ */
 export const CALL_UPSERT_SQL = buildCallUpsertSql();
 
 /**

@@ -36,36 +36,73 @@ export interface CallView {
   updatedAt: string;
 }
 
-const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
+type ViewKind = 'plain' | 'time' | 'money' | 'json';
 
+/**
+ * The view's fields in order (the order is part of the cached JSON: `version` first), with the
+ * column each comes from. Both toCallView (rows read in Node) and CALL_VIEW_JSON (the worker's
+ * statement builds the JSON in PostgreSQL, so Node neither parses nor re-serializes stored calls)
+ * are generated from this list, so the two cannot drift apart.
+ */
+const VIEW_FIELDS: ReadonlyArray<readonly [keyof CallView, keyof CallRow, ViewKind]> = [
+  ['version', 'version', 'plain'],
+  ['id', 'id', 'plain'],
+  ['connectionId', 'connection_id', 'plain'],
+  ['provider', 'provider', 'plain'],
+  ['externalId', 'external_id', 'plain'],
+  ['status', 'status', 'plain'],
+  ['campaignExternalId', 'campaign_external_id', 'plain'],
+  ['campaignName', 'campaign_name', 'plain'],
+  ['trackingNumber', 'tracking_number', 'plain'],
+  ['callerNumber', 'caller_number', 'plain'],
+  ['destinationNumber', 'destination_number', 'plain'],
+  ['startedAt', 'started_at', 'time'],
+  ['answeredAt', 'answered_at', 'time'],
+  ['endedAt', 'ended_at', 'time'],
+  ['durationSeconds', 'duration_seconds', 'plain'],
+  ['connectedDurationSeconds', 'connected_duration_seconds', 'plain'],
+  ['recordingUrl', 'recording_url', 'plain'],
+  ['converted', 'converted', 'plain'],
+  ['revenue', 'revenue', 'money'],
+  ['payout', 'payout', 'money'],
+  ['cost', 'cost', 'money'],
+  ['tags', 'tags', 'json'],
+  ['providerData', 'provider_data', 'json'],
+  ['lastEventAt', 'last_event_at', 'time'],
+  ['lastSyncedAt', 'last_synced_at', 'time'],
+  ['createdAt', 'created_at', 'time'],
+  ['updatedAt', 'updated_at', 'time'],
+];
+
+/** A stored call as its view. Times to ISO with milliseconds (as JavaScript prints them). */
 export function toCallView(row: CallRow): CallView {
-  return {
-    version: row.version,
-    id: row.id,
-    connectionId: row.connection_id,
-    provider: row.provider,
-    externalId: row.external_id,
-    status: row.status,
-    campaignExternalId: row.campaign_external_id,
-    campaignName: row.campaign_name,
-    trackingNumber: row.tracking_number,
-    callerNumber: row.caller_number,
-    destinationNumber: row.destination_number,
-    startedAt: iso(row.started_at),
-    answeredAt: iso(row.answered_at),
-    endedAt: iso(row.ended_at),
-    durationSeconds: row.duration_seconds,
-    connectedDurationSeconds: row.connected_duration_seconds,
-    recordingUrl: row.recording_url,
-    converted: row.converted,
-    revenue: row.revenue,
-    payout: row.payout,
-    cost: row.cost,
-    tags: row.tags ?? {},
-    providerData: row.provider_data ?? {},
-    lastEventAt: row.last_event_at.toISOString(),
-    lastSyncedAt: iso(row.last_synced_at),
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
+  const view: Record<string, unknown> = {};
+  for (const [key, column, kind] of VIEW_FIELDS) {
+    const value = row[column];
+    if (kind === 'time') view[key] = value instanceof Date ? value.toISOString() : null;
+    else if (kind === 'json') view[key] = value ?? {};
+    else view[key] = value ?? null;
+  }
+  return view as unknown as CallView;
+}
+
+/**
+ * The same view as JSON text, built by PostgreSQL from the row aliased `alias`: identical field
+ * order and values to JSON.stringify(toCallView(row)) (timestamps truncated to milliseconds like a
+ * JavaScript Date, money as numeric text).
+ */
+export function callViewJsonSql(alias: string): string {
+  const parts = VIEW_FIELDS.map(([key, column, kind]) => {
+    const expr = `${alias}.${column}`;
+    const value =
+      kind === 'time'
+        ? `to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+        : kind === 'money'
+          ? `${expr}::text`
+          : kind === 'json'
+            ? `COALESCE(${expr}, '{}'::jsonb)`
+            : expr;
+    return `'${key}', ${value}`;
+  });
+  return `json_build_object(${parts.join(', ')})::text`;
 }

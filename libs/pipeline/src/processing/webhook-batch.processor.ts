@@ -10,7 +10,6 @@ import type { WebhookJobData } from '@switchboard/queue';
 import { CallCache } from '../cache/call-cache.js';
 import { toCallEventRow, type CallEventRow } from '../calls/call-event-row.js';
 import { CallEventStore, type StoredCall } from '../calls/call-event-store.js';
-import { toCallView } from '../calls/call-view.js';
 import { LiveEventPublisher } from '../live/live-events.js';
 import { failureText, isTransientFailure } from './failure.js';
 import { inboundWebhookFromRow } from './inbound-webhook.js';
@@ -197,7 +196,7 @@ export class WebhookBatchProcessor {
     const callByKey = new Map<string, string>();
     const fresh = new Set<string>();
     for (const call of stored) {
-      callByKey.set(`${call.row.connection_id}|${call.row.external_id}`, call.row.id);
+      callByKey.set(`${call.connectionId}|${call.externalId}`, call.id);
       for (const event of call.newEvents) if (event.webhookLogId) fresh.add(event.webhookLogId);
     }
     for (const p of prepared) {
@@ -210,11 +209,8 @@ export class WebhookBatchProcessor {
   /** Cache and live stream: after the commit, best effort (the database is the record). */
   private async afterCommit(stored: StoredCall[]): Promise<void> {
     if (stored.length === 0) return;
-    // Each view is serialized once, for both the cache entry and the live event.
-    const serialized = stored.map((s) => {
-      const view = toCallView(s.row);
-      return { id: view.id, version: view.version, json: JSON.stringify(view) };
-    });
+    // The view JSON comes from the statement; the same text goes to the cache and the live stream.
+    const serialized = stored.map((s) => ({ id: s.id, version: s.version, json: s.viewJson }));
     const events: Array<{ type: string; eventTypes: string[]; callJson: string }> = [];
     stored.forEach((s, i) => {
       if (s.newEvents.length === 0) return;
