@@ -51,25 +51,31 @@ export async function serveLiveCalls(
     onEntry: (entry) => (catchingUp ? held.push(entry) : send(entry)),
     onClose: () => raw.end(),
   });
-  if (lastEventId !== undefined) {
-    try {
-      const backlog = await stream.since(lastEventId);
-      if (backlog.gap) {
-        raw.write(
-          `event: stream.gap\ndata: ${JSON.stringify({ message: 'some events after Last-Event-ID are no longer kept; re-read calls with GET /calls' })}\n\n`,
-        );
-      }
-      for (const entry of backlog.entries) send(entry);
-    } finally {
-      for (const entry of held.splice(0)) send(entry);
-      catchingUp = false;
-    }
-  }
   const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), heartbeatMs);
   const stop = () => {
     clearInterval(heartbeat);
     unsubscribe();
   };
+  // Registered before anything else can fail, so a client that goes away is always let go of.
   raw.on('close', stop);
+  try {
+    if (lastEventId !== undefined) {
+      try {
+        const backlog = await stream.since(lastEventId);
+        if (backlog.gap) {
+          raw.write(
+            `event: stream.gap\ndata: ${JSON.stringify({ message: 'some events after Last-Event-ID are no longer kept; re-read calls with GET /calls' })}\n\n`,
+          );
+        }
+        for (const entry of backlog.entries) send(entry);
+      } finally {
+        for (const entry of held.splice(0)) send(entry);
+        catchingUp = false;
+      }
+    }
+  } catch (error) {
+    stop();
+    throw error;
+  }
   return stop;
 }

@@ -69,10 +69,13 @@ export class LiveCallStream implements OnModuleDestroy {
     if (this.running) return;
     this.running = true;
     this.reader = this.client.redis.duplicate({ maxRetriesPerRequest: null });
-    // Start from the newest entry now, so the loop never replays history to live clients.
-    const [newest] = await this.client.redis.xrevrange(this.key, '+', '-', 'COUNT', 1).catch(() => []);
-    const from = newest?.[0] ?? '0-0';
-    this.loop = this.read(from);
+    // Start from the newest entry now, so the loop never replays history to live clients ('$' =
+    // only what comes next, when Redis cannot say what the newest is; '0-0' for an empty stream).
+    const newest = await this.client.redis
+      .xrevrange(this.key, '+', '-', 'COUNT', 1)
+      .then((entries) => entries[0]?.[0] ?? '0-0')
+      .catch(() => '$');
+    this.loop = this.read(newest);
   }
 
   private async read(from: string): Promise<void> {

@@ -16,6 +16,13 @@ describe('failure classification', () => {
     ).toBe(true);
     expect(isTransientFailure(new Error('Connection terminated unexpectedly'))).toBe(true);
     expect(isTransientFailure(new Error('timeout exceeded when trying to connect'))).toBe(true);
+    expect(
+      isTransientFailure(Object.assign(new Error("Can't reach database server"), { errorCode: 'P1001' })),
+    ).toBe(true);
+    const wrapped = new Error('driver adapter error', {
+      cause: Object.assign(new Error('x'), { code: '57P01' }),
+    });
+    expect(isTransientFailure(wrapped)).toBe(true);
   });
 
   it('fails at once what will fail again: mapping errors, refused values, bugs', () => {

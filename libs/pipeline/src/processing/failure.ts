@@ -27,7 +27,11 @@ const TRANSIENT_NODE_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
+/** Prisma's "cannot reach / lost the database" codes (the connection lookups go through Prisma). */
+const TRANSIENT_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+
 const TRANSIENT_MESSAGES = [
+  /Can't reach database server/i,
   /Connection terminated/i,
   /timeout exceeded when trying to connect/i,
   /Client has encountered a connection error/i,
@@ -40,14 +44,21 @@ const TRANSIENT_MESSAGES = [
  * network being unavailable. Everything else (bad payloads, values a column cannot hold, plugin
  * bugs) fails at once, because the same input gives the same error.
  */
-export function isTransientFailure(error: unknown): boolean {
+export function isTransientFailure(error: unknown, depth = 0): boolean {
   if (error instanceof ProviderError) return error.retryable;
-  const e = error as { code?: unknown; message?: unknown } | undefined;
+  const e = error as
+    { code?: unknown; errorCode?: unknown; name?: unknown; message?: unknown; cause?: unknown } | undefined;
   const code = typeof e?.code === 'string' ? e.code : undefined;
-  if (code && (code.startsWith('08') || TRANSIENT_SQLSTATES.has(code) || TRANSIENT_NODE_CODES.has(code)))
+  if (code && (code.startsWith('08') || TRANSIENT_SQLSTATES.has(code) || TRANSIENT_NODE_CODES.has(code))) {
     return true;
+  }
+  const prismaCode = typeof e?.errorCode === 'string' ? e.errorCode : code;
+  if (prismaCode && TRANSIENT_PRISMA_CODES.has(prismaCode)) return true;
+  if (e?.name === 'PrismaClientInitializationError') return true;
   const message = typeof e?.message === 'string' ? e.message : '';
-  return TRANSIENT_MESSAGES.some((pattern) => pattern.test(message));
+  if (TRANSIENT_MESSAGES.some((pattern) => pattern.test(message))) return true;
+  // Drivers wrap the socket or server error (Prisma's adapter errors and the like).
+  return depth < 3 && e?.cause !== undefined && isTransientFailure(e.cause, depth + 1);
 }
 
 /** One line for the inbox row and the job: no stack, no connection string. */

@@ -98,11 +98,14 @@ export class ReplayService {
       await withDeadline(this.queue.waitUntilReady(), 5_000);
       const fresh: ClaimedWebhookLog[] = [];
       let skipped = 0;
-      for (const row of rows) {
+      for (let i = 0; i < rows.length; i += 100) {
+        const chunk = rows.slice(i, i + 100);
         // 0 = the job is locked by a worker right now: it will record its own outcome.
-        const removed = await this.queue.remove(row.id);
-        if (removed === 0 && (await this.queue.getJobState(row.id)) === 'active') skipped++;
-        else fresh.push(row);
+        const removed = await Promise.all(chunk.map((row) => this.queue.remove(row.id)));
+        for (const [j, row] of chunk.entries()) {
+          if (removed[j] === 0 && (await this.queue.getJobState(row.id)) === 'active') skipped++;
+          else fresh.push(row);
+        }
       }
       await this.queue.addBulk(
         fresh.map((row) => ({
