@@ -44,8 +44,8 @@ const failed = (error: unknown): WebhookOutcome => ({
 
 /**
  * Turns a batch of webhook jobs into stored calls: loads their inbox rows in one query, lets each
- * connection's plugin map its payloads, stores every mapped event with one statement (call upsert,
- * call_events rows, inbox rows marked processed — one transaction), then updates the cache and
+ * connection's plugin map its payloads, stores every mapped event in one transaction (call upsert,
+ * call_events rows, inbox rows marked processed), then updates the cache and
  * publishes live events. Each job keeps its own outcome: a row that fails (mapping, a value the
  * database refuses) fails alone; when the batch statement fails for a reason that is not
  * "database unavailable", the batch is retried row by row so its neighbours still get stored.
