@@ -15,6 +15,10 @@ export class DatabasePool extends pg.Pool {
     // An idle client losing its server emits 'error' on the pool; without a listener that would
     // crash the process. One log line per outage, not one per dropped client.
     this.on('error', (error) => this.markDown(error));
+    // A checked-out client (a transaction in progress, Prisma's or ours) losing its server emits
+    // 'error' on the client, where the pool's listener is not attached: give every client one, so
+    // a dropped connection fails the statement in flight instead of crashing the process.
+    this.on('connect', (client) => client.on('error', (error) => this.markDown(error)));
   }
 
   markDown(error: unknown): void {
