@@ -2,3 +2,4 @@ export * from './queue-names.js';
 export * from './job-payloads.js';
 export * from './connection-options.js';
 export * from './queue.module.js';
+export * from './webhook-job.js';

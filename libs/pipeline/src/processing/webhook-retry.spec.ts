@@ -1,10 +1,6 @@
 import { ProviderError } from '@switchboard/core';
-import {
-  WEBHOOK_BACKOFF,
-  webhookBackoffStrategy,
-  webhookJobOptions,
-  webhookRetryPolicy,
-} from './webhook-retry.js';
+import { WEBHOOK_BACKOFF, webhookJobOptions } from '@switchboard/queue';
+import { webhookBackoffStrategy, webhookRetryPolicy } from './webhook-retry.js';
 
 describe('webhook retry policy and BullMQ backoff', () => {
   it('waits a full-jitter exponential delay: uniform in [0, base * 2^(n-1)], capped', () => {

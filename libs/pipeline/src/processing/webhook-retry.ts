@@ -1,9 +1,4 @@
 import { RetryPolicy, type RetryPolicyOptions } from '@switchboard/core';
-import type { WebhookJobData } from '@switchboard/queue';
-import type { JobsOptions } from 'bullmq';
-
-/** Name of the worker's backoff strategy (BullMQ `backoff.type`). */
-export const WEBHOOK_BACKOFF = 'switchboard';
 
 /** The webhook worker's retry policy: WEBHOOK_MAX_ATTEMPTS attempts, full-jitter exponential delays. */
 export function webhookRetryPolicy(
@@ -29,29 +24,4 @@ export function webhookBackoffStrategy(
   policy: RetryPolicy,
 ): (attemptsMade: number, type?: string, error?: Error) => number {
   return (attemptsMade, _type, error) => policy.delayFor(attemptsMade, error);
-}
-
-/** Job options for a webhook job (used by replays; the ingress builds the same shape). */
-export function webhookJobOptions(webhookLogId: string, maxAttempts: number): JobsOptions {
-  return {
-    jobId: webhookLogId,
-    attempts: maxAttempts,
-    backoff: { type: WEBHOOK_BACKOFF },
-    removeOnComplete: { age: 24 * 3600, count: 10_000 },
-    removeOnFail: { age: 7 * 24 * 3600 },
-  };
-}
-
-export function webhookJobData(row: {
-  id: string;
-  connectionId: string;
-  provider: string;
-  receivedAt: Date;
-}): WebhookJobData {
-  return {
-    webhookLogId: row.id,
-    connectionId: row.connectionId,
-    provider: row.provider,
-    receivedAt: row.receivedAt.toISOString(),
-  };
 }

@@ -9,11 +9,11 @@ import {
 import { AppConfig } from '@switchboard/config';
 import type { RetryPolicyOptions } from '@switchboard/core';
 import { SwitchboardMetrics } from '@switchboard/metrics';
-import { QueueName, workerConnection, type WebhookJobData } from '@switchboard/queue';
+import { QueueName, WEBHOOK_BACKOFF, workerConnection, type WebhookJobData } from '@switchboard/queue';
 import { UnrecoverableError, type Job, type WorkerOptions } from 'bullmq';
 import { MicroBatcher } from './micro-batcher.js';
 import { WebhookBatchProcessor, type WebhookOutcome, type WebhookWork } from './webhook-batch.processor.js';
-import { WEBHOOK_BACKOFF, webhookBackoffStrategy, webhookRetryPolicy } from './webhook-retry.js';
+import { webhookBackoffStrategy, webhookRetryPolicy } from './webhook-retry.js';
 
 /**
  * The BullMQ side of webhook processing. BullMQ hands jobs over one at a time (up to

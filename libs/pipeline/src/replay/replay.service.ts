@@ -8,9 +8,8 @@ import {
   type WebhookLogFilter,
   type WebhookLogStatus,
 } from '@switchboard/persistence';
-import { QueueName } from '@switchboard/queue';
+import { QueueName, webhookJobData, webhookJobOptions } from '@switchboard/queue';
 import type { Queue } from 'bullmq';
-import { webhookJobData, webhookJobOptions } from '../processing/webhook-retry.js';
 
 /**
  * Statuses a row can be replayed from. `rejected` never: it failed verification. `received` rows
