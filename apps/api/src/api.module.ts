@@ -1,15 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CacheModule } from '@switchboard/cache';
-import { AppConfig, AppConfigModule } from '@switchboard/config';
-import { ConnectionsModule } from '@switchboard/connections';
-import { PluginsModule, type DiscoveryResult } from '@switchboard/core';
-import { CryptoModule } from '@switchboard/crypto';
+import type { AppConfig } from '@switchboard/config';
+import type { DiscoveryResult } from '@switchboard/core';
 import { HealthModule } from '@switchboard/health';
 import { IngressModule } from '@switchboard/ingress';
-import { LoggingModule } from '@switchboard/logging';
-import { MetricsModule } from '@switchboard/metrics';
-import { PersistenceModule } from '@switchboard/persistence';
-import { QueueModule } from '@switchboard/queue';
+import { PlatformModule } from '@switchboard/platform';
 import { AuthModule } from './auth/auth.module.js';
 import { CallsModule } from './calls/calls.module.js';
 import { ConnectionsController } from './connections/connections.controller.js';
@@ -23,15 +17,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [
-        AppConfigModule.forRoot(config),
-        LoggingModule.forRoot(),
-        PluginsModule.forRoot({ discovery }),
-        PersistenceModule,
-        CacheModule,
-        QueueModule.forRoot(),
-        MetricsModule,
-        CryptoModule,
-        ConnectionsModule,
+        PlatformModule.forRoot({ config, discovery }),
         HealthModule,
         AuthModule,
         IngressModule,

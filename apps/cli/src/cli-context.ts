@@ -1,32 +1,8 @@
-import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { CacheModule } from '@switchboard/cache';
-import { AppConfig, AppConfigModule, loadConfig, loadDotEnv } from '@switchboard/config';
-import { ConnectionsModule } from '@switchboard/connections';
-import { PluginsModule, discoverPlugins, type DiscoveryResult } from '@switchboard/core';
-import { CryptoModule } from '@switchboard/crypto';
-import { MetricsModule } from '@switchboard/metrics';
-import { PersistenceModule } from '@switchboard/persistence';
-import { QueueModule } from '@switchboard/queue';
-
-@Module({})
-class CliModule {
-  static register(config: AppConfig, discovery: DiscoveryResult): DynamicModule {
-    return {
-      module: CliModule,
-      imports: [
-        AppConfigModule.forRoot(config),
-        PluginsModule.forRoot({ discovery }),
-        PersistenceModule,
-        CacheModule,
-        QueueModule.forRoot(),
-        MetricsModule,
-        CryptoModule,
-        ConnectionsModule,
-      ],
-    };
-  }
-}
+import { AppConfig, loadConfig, loadDotEnv } from '@switchboard/config';
+import { discoverPlugins } from '@switchboard/core';
+import { PlatformModule } from '@switchboard/platform';
 
 /** Loads configuration (one clear line when it is wrong) and the environment from .env. */
 export function cliConfig(): AppConfig {
@@ -40,9 +16,10 @@ export async function withPlatform<T>(
 ): Promise<T> {
   const config = cliConfig();
   const discovery = await discoverPlugins(config.pluginDiscovery);
-  const app = await NestFactory.createApplicationContext(CliModule.register(config, discovery), {
-    logger: ['error'],
-  });
+  const app = await NestFactory.createApplicationContext(
+    PlatformModule.forRoot({ config, discovery, logging: false }),
+    { logger: ['error'] },
+  );
   try {
     return await fn(app, config);
   } finally {

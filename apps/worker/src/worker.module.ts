@@ -1,16 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CacheModule } from '@switchboard/cache';
-import { AppConfig, AppConfigModule } from '@switchboard/config';
-import { ConnectionsModule } from '@switchboard/connections';
-import { PluginsModule, type DiscoveryResult } from '@switchboard/core';
-import { CryptoModule } from '@switchboard/crypto';
+import type { AppConfig } from '@switchboard/config';
+import type { DiscoveryResult } from '@switchboard/core';
 import { HealthModule } from '@switchboard/health';
 import { InboxRelayModule } from '@switchboard/ingress';
-import { LoggingModule } from '@switchboard/logging';
-import { MetricsModule } from '@switchboard/metrics';
-import { PersistenceModule } from '@switchboard/persistence';
 import { PipelineWorkerModule, type WebhookWorkerOptions } from '@switchboard/pipeline';
-import { QueueModule } from '@switchboard/queue';
+import { PlatformModule } from '@switchboard/platform';
 
 /** Test hooks for the worker (production uses the defaults). */
 export interface WorkerAppOptions {
@@ -28,15 +22,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        AppConfigModule.forRoot(config),
-        LoggingModule.forRoot(),
-        PluginsModule.forRoot({ discovery }),
-        PersistenceModule,
-        CacheModule,
-        QueueModule.forRoot(),
-        MetricsModule,
-        CryptoModule,
-        ConnectionsModule,
+        PlatformModule.forRoot({ config, discovery }),
         HealthModule,
         InboxRelayModule,
         PipelineWorkerModule.register(config, options.pipeline),
