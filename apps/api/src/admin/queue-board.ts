@@ -23,8 +23,7 @@ export function mountQueueBoard(app: NestFastifyApplication): void {
   serverAdapter.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({
     queues: ALL_QUEUES.map((name) => new BullMQAdapter(app.get<Queue>(getQueueToken(name)))),
-    // @bull-board/fastify pins its own copy of @bull-board/api (9.10.1 vs 9.10.2): same shape, distinct types.
-    serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+    serverAdapter,
     options: { uiConfig: { boardTitle: 'Switchboard queues' } },
   });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
