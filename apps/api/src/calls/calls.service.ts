@@ -1,6 +1,7 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { CallRepository, type CallPosition } from '@switchboard/persistence';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { CallRepository } from '@switchboard/persistence';
 import { CallCache, toCallView, type CallView } from '@switchboard/pipeline';
+import { decodeCursor, keysetPage } from '../http/keyset-page.js';
 import type { ListCallsQuery } from './calls.dto.js';
 
 export interface CallPage {
@@ -21,6 +22,7 @@ export class CallsService {
 
   async list(query: ListCallsQuery): Promise<CallPage> {
     const limit = query.limit ?? 50;
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const rows = await this.calls.list(
       {
         connectionId: query.connection,
@@ -31,17 +33,9 @@ export class CallsService {
         to: query.to ? new Date(query.to) : undefined,
       },
       limit + 1,
-      query.cursor ? decodeCursor(query.cursor) : undefined,
+      after ? { startedAtUs: after.at, id: after.id } : undefined,
     );
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toCallView),
-      nextCursor:
-        rows.length > limit && last
-          ? encodeCursor({ startedAtUs: last.position_us, id: last.id })
-          : undefined,
-    };
+    return keysetPage(rows, limit, toCallView);
   }
 
   async get(id: string): Promise<CallView> {
@@ -53,26 +47,5 @@ export class CallsService {
     const view = toCallView(row);
     await this.cache.putMany([view]);
     return view;
-  }
-}
-
-export function encodeCursor(position: CallPosition): string {
-  return Buffer.from(JSON.stringify({ s: position.startedAtUs, i: position.id })).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): CallPosition {
-  try {
-    const { s, i } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
-      s: string | null;
-      i: string;
-    };
-    if (typeof i !== 'string' || !UUID.test(i) || (s !== null && !/^-?\d{1,19}$/.test(String(s))))
-      throw new Error('bad');
-    return { startedAtUs: s, id: i };
-  } catch {
-    throw new BadRequestException({
-      error: 'invalid_cursor',
-      message: 'cursor is not one this API returned',
-    });
   }
 }

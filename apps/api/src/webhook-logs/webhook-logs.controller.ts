@@ -12,14 +12,11 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  WebhookLogRepository,
-  type WebhookLogFilter,
-  type WebhookLogPosition,
-} from '@switchboard/persistence';
+import { WebhookLogRepository, type WebhookLogFilter } from '@switchboard/persistence';
 import { ReplayError, ReplayService, type ReplayResult } from '@switchboard/pipeline';
 import { RequireScope } from '../auth/auth.guard.js';
 import { BulkReplayDto, ListWebhookLogsQuery, type WebhookLogFilterDto } from './webhook-logs.dto.js';
+import { decodeCursor, keysetPage } from '../http/keyset-page.js';
 import { toWebhookLogView } from './webhook-log.view.js';
 
 const REPLAY_STATUS: Record<ReplayError['code'], number> = {
@@ -45,20 +42,18 @@ export class WebhookLogsController {
   })
   async list(@Query() query: ListWebhookLogsQuery) {
     const limit = query.limit ?? 50;
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    if (after && after.at === null)
+      throw new BadRequestException({
+        error: 'invalid_cursor',
+        message: 'cursor is not one this API returned',
+      });
     const rows = await this.logs.list(
       toFilter(query),
       limit + 1,
-      query.cursor ? decodeCursor(query.cursor) : undefined,
+      after ? { createdAtUs: after.at!, id: after.id } : undefined,
     );
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toWebhookLogView),
-      nextCursor:
-        rows.length > limit && last
-          ? encodeCursor({ createdAtUs: last.position_us, id: last.id })
-          : undefined,
-    };
+    return keysetPage(rows, limit, toWebhookLogView);
   }
 
   @Post('replay')
@@ -105,26 +100,5 @@ async function replaying(result: Promise<ReplayResult>): Promise<ReplayResult> {
       throw new HttpException({ error: error.code, message: error.message }, REPLAY_STATUS[error.code]);
     }
     throw error;
-  }
-}
-
-function encodeCursor(position: WebhookLogPosition): string {
-  return Buffer.from(JSON.stringify({ c: position.createdAtUs, i: position.id })).toString('base64url');
-}
-
-function decodeCursor(cursor: string): WebhookLogPosition {
-  try {
-    const { c, i } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
-      c: string;
-      i: string;
-    };
-    if (typeof i !== 'string' || !/^[0-9a-f-]{36}$/i.test(i) || !/^-?\d{1,19}$/.test(String(c)))
-      throw new Error('bad');
-    return { createdAtUs: c, id: i };
-  } catch {
-    throw new BadRequestException({
-      error: 'invalid_cursor',
-      message: 'cursor is not one this API returned',
-    });
   }
 }
