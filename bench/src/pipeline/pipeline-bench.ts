@@ -15,28 +15,20 @@
 // (admin URLs, as the tests use), and any worker variable (WORKER_CONCURRENCY, WORKER_BATCH_SIZE...).
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
-import { CacheModule } from '@switchboard/cache';
-import { AppConfigModule, loadConfig, type AppConfig } from '@switchboard/config';
-import { ConnectionAdapters, ConnectionService, ConnectionsModule } from '@switchboard/connections';
-import {
-  PluginsModule,
-  discoverPlugins,
-  type DiscoveryResult,
-  type CallTrackingProvider,
-} from '@switchboard/core';
-import { CryptoModule } from '@switchboard/crypto';
+import { loadConfig } from '@switchboard/config';
+import { ConnectionAdapters, ConnectionService } from '@switchboard/connections';
+import { discoverPlugins, type CallTrackingProvider } from '@switchboard/core';
 import { webhookJob } from '@switchboard/ingress';
-import { MetricsModule } from '@switchboard/metrics';
-import { PersistenceModule, WebhookInboxRepository, migrate, type InboxRow } from '@switchboard/persistence';
+import { WebhookInboxRepository, migrate, type InboxRow } from '@switchboard/persistence';
+import { PlatformModule } from '@switchboard/platform';
 import {
   MAP_FIELDS,
   SCALAR_FIELDS,
@@ -49,6 +41,7 @@ import {
 } from '@switchboard/pipeline';
 import { QueueName } from '@switchboard/queue';
 import {
+  acceptedInboxRow,
   callWebhooks,
   newCallSpec,
   seededRandom,
@@ -80,24 +73,6 @@ const WORKER_ENV: Record<string, string> = {
 };
 
 const DEFAULT_WORKER_NODE_ARGS = '--max-old-space-size=128';
-
-@Module({})
-class BenchModule {
-  static register(config: AppConfig, discovery: DiscoveryResult): DynamicModule {
-    return {
-      module: BenchModule,
-      imports: [
-        AppConfigModule.forRoot(config),
-        PluginsModule.forRoot({ discovery }),
-        PersistenceModule,
-        CacheModule,
-        MetricsModule,
-        CryptoModule,
-        ConnectionsModule,
-      ],
-    };
-  }
-}
 
 interface Connection {
   id: string;
@@ -151,9 +126,12 @@ async function main(): Promise<void> {
   });
   const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
   const discovery = await discoverPlugins({ rootDir: ROOT });
-  const app = await NestFactory.createApplicationContext(BenchModule.register(config, discovery), {
-    logger: ['error'],
-  });
+  const app = await NestFactory.createApplicationContext(
+    PlatformModule.forRoot({ config, discovery, logging: false }),
+    {
+      logger: ['error'],
+    },
+  );
   const queue = new Queue(QueueName.Webhooks, { connection: redisOptions(REDIS_URL), prefix });
   const sql = new pg.Pool({ connectionString: dbUrl, max: 4 });
   let worker: ReturnType<typeof spawn> | undefined;
@@ -402,31 +380,8 @@ function generate(connections: Connection[], random: () => number) {
   order.sort((a, b) => a.key - b.key);
   const deliveries: Delivery[] = order
     .slice(0, ROWS)
-    .map(({ w }) => ({ row: inboxRow(w.connection, w.webhook) }));
+    .map(({ w }) => ({ row: acceptedInboxRow(w.connection, w.webhook, '203.0.113.10') }));
   return { deliveries, unique, calls: expected.size, callsWanted, expected };
-}
-
-function inboxRow(connection: Connection, webhook: RenderedWebhook): InboxRow {
-  const description = connection.adapter.describeWebhook(toInbound(webhook));
-  return {
-    id: randomUUID(),
-    connectionId: connection.id,
-    provider: connection.provider,
-    eventType: description.eventType ?? null,
-    eventId: description.eventId ?? null,
-    dedupKey: null,
-    method: webhook.method,
-    contentType: webhook.contentType,
-    query: webhook.query,
-    headers: webhook.headers,
-    rawBody: webhook.rawBody,
-    sourceIp: '203.0.113.10',
-    verification: 'verified',
-    status: 'queued',
-    httpStatus: 202,
-    error: null,
-    receivedAt: webhook.receivedAt,
-  };
 }
 
 /** The plain equivalent: the final rows upserted 1,000 at a time (unnest), into a copy of `calls`. */

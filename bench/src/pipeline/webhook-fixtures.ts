@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CallTrackingProvider, InboundWebhook, WebhookTemplate } from '@switchboard/core';
 import { parseWebhookBody, queryToObject } from '@switchboard/core';
+import type { InboxRow } from '@switchboard/persistence';
 
 /**
  * Real webhook payloads for tests and the benchmark: each plugin's own webhook templates (what an
@@ -191,5 +192,36 @@ export function seededRandom(seed: number): () => number {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * The inbox row the ingress writes for an accepted delivery of `webhook` (status queued, verified),
+ * described by the connection's plugin. No dedup key: callers deliver repeats as separate rows on purpose.
+ */
+export function acceptedInboxRow(
+  connection: { id: string; provider: string; adapter: CallTrackingProvider },
+  webhook: RenderedWebhook,
+  sourceIp: string,
+): InboxRow {
+  const description = connection.adapter.describeWebhook(toInbound(webhook));
+  return {
+    id: randomUUID(),
+    connectionId: connection.id,
+    provider: connection.provider,
+    eventType: description.eventType ?? null,
+    eventId: description.eventId ?? null,
+    dedupKey: null,
+    method: webhook.method,
+    contentType: webhook.contentType,
+    query: webhook.query,
+    headers: webhook.headers,
+    rawBody: webhook.rawBody,
+    sourceIp,
+    verification: 'verified',
+    status: 'queued',
+    httpStatus: 202,
+    error: null,
+    receivedAt: webhook.receivedAt,
   };
 }

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue } from 'bullmq';
 import pg from 'pg';
@@ -12,9 +12,9 @@ import { QueueName } from '@switchboard/queue';
 import { createApiApp } from '../../../apps/api/src/api-app.js';
 import { createWorkerApp } from '../../../apps/worker/src/worker-app.js';
 import {
+  acceptedInboxRow,
   callWebhooks,
   newCallSpec,
-  toInbound,
   type CallSpec,
   type RenderedWebhook,
 } from '../../../bench/src/pipeline/webhook-fixtures.js';
@@ -141,29 +141,8 @@ export class PipelineHarness {
   /** Writes inbox rows as the ingress does (status queued) and returns their ids, without enqueueing. */
   async insertRows(connection: TestConnection, webhooks: readonly RenderedWebhook[]): Promise<string[]> {
     const { adapter } = await this.app.get(ConnectionAdapters).forId(connection.id);
-    const rows = webhooks.map((w) => {
-      const description = adapter.describeWebhook(toInbound(w));
-      return {
-        id: randomUUID(),
-        connectionId: connection.id,
-        provider: connection.provider,
-        eventType: description.eventType ?? null,
-        eventId: description.eventId ?? null,
-        // Deliveries in these tests may repeat on purpose (as separate rows), so no dedup key.
-        dedupKey: null,
-        method: w.method,
-        contentType: w.contentType,
-        query: w.query,
-        headers: w.headers,
-        rawBody: w.rawBody,
-        sourceIp: '127.0.0.1',
-        verification: 'verified',
-        status: 'queued' as const,
-        httpStatus: 202,
-        error: null,
-        receivedAt: w.receivedAt,
-      };
-    });
+    // Deliveries in these tests may repeat on purpose (as separate rows): no dedup key.
+    const rows = webhooks.map((w) => acceptedInboxRow({ ...connection, adapter }, w, '127.0.0.1'));
     const repository = this.app.get(WebhookInboxRepository);
     for (let i = 0; i < rows.length; i += 500) await repository.insertMany(rows.slice(i, i + 500));
     return rows.map((r) => r.id);
