@@ -6,6 +6,8 @@
  *   npm run simulate -- --provider all --switchboard http://localhost:3000 [--admin-token T]
  *       creates one connection per provider on that Switchboard (API base URL = the simulator),
  *       then fires at them
+ *   npm run simulate -- --provider trackdrive --serve [--port 4010]
+ *       only serves the simulated API and prints its base URL and credentials (manual testing)
  * Other options: --calls <n> (stop after n calls per provider), --duration <s>, --seed <n>,
  * --port <n> (first simulator's port; the next ones follow).
  */
@@ -14,7 +16,7 @@ import { SIMULATORS } from './registry.js';
 import type { ProviderSimulator, WebhookTarget } from './simulator.js';
 
 const HELP = `usage: npm run simulate -- --provider <ringba|retreaver|trackdrive|all>
-  (--target <webhook URL> --secret <token> | --switchboard <base URL> [--admin-token <token>])
+  (--target <webhook URL> --secret <token> | --switchboard <base URL> [--admin-token <token>] | --serve)
   [--calls-per-second <n>] [--calls <n>] [--duration <seconds>] [--seed <n>] [--port <n>]`;
 
 function fail(message: string): never {
@@ -36,6 +38,7 @@ function readArgs() {
         duration: { type: 'string' },
         seed: { type: 'string', default: '42' },
         port: { type: 'string', default: '0' },
+        serve: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }).values;
@@ -128,8 +131,8 @@ async function main(): Promise<void> {
   const providers = args.provider === 'all' ? Object.keys(SIMULATORS) : (args.provider ?? '').split(',');
   for (const p of providers)
     if (!SIMULATORS[p]) fail(`unknown provider "${p}" (known: ${Object.keys(SIMULATORS).join(', ')})`);
-  if (!args.switchboard && !(args.target && args.secret))
-    fail('give --switchboard, or --target and --secret');
+  if (!args.serve && !args.switchboard && !(args.target && args.secret))
+    fail('give --switchboard, or --target and --secret, or --serve');
   if (args.target && providers.length !== 1) fail('--target works with one --provider');
   const rate = positive('calls-per-second', args['calls-per-second'])!;
   const maxCalls = positive('calls', args.calls);
@@ -143,6 +146,13 @@ async function main(): Promise<void> {
   for (const sim of sims) {
     await sim.start();
     process.stdout.write(`${sim.provider} simulator API at ${sim.baseUrl}\n`);
+    if (args.serve) process.stdout.write(`${sim.provider} credentials: ${JSON.stringify(sim.credentials)}\n`);
+  }
+  if (args.serve) {
+    const stopServing = () => void Promise.all(sims.map((s) => s.stop())).then(() => process.exit(0));
+    process.once('SIGINT', stopServing);
+    process.once('SIGTERM', stopServing);
+    return;
   }
   const targets = await Promise.all(
     sims.map((sim) =>
