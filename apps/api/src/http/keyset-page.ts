@@ -13,15 +13,18 @@ export function encodeCursor(position: KeysetPosition): string {
   return Buffer.from(JSON.stringify({ t: position.at, i: position.id })).toString('base64url');
 }
 
-/** Reads a cursor this API returned; anything else is a 400 `invalid_cursor`. */
-export function decodeCursor(cursor: string): KeysetPosition {
+/**
+ * Reads a cursor this API returned; anything else is a 400 `invalid_cursor`. Listings whose sort
+ * time is never null (webhook logs) pass `timeRequired`.
+ */
+export function decodeCursor(cursor: string, options: { timeRequired?: boolean } = {}): KeysetPosition {
   try {
     const { t, i } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
       t: unknown;
       i: unknown;
     };
     if (typeof i !== 'string' || !UUID.test(i)) throw new Error('bad id');
-    if (t !== null && !/^-?\d{1,19}$/.test(String(t))) throw new Error('bad time');
+    if (t === null ? options.timeRequired : !/^-?\d{1,19}$/.test(String(t))) throw new Error('bad time');
     return { at: t === null ? null : String(t), id: i };
   } catch {
     throw new BadRequestException({

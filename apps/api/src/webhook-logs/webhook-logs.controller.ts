@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Body,
   Controller,
   Get,
@@ -42,16 +41,11 @@ export class WebhookLogsController {
   })
   async list(@Query() query: ListWebhookLogsQuery) {
     const limit = query.limit ?? 50;
-    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-    if (after && after.at === null)
-      throw new BadRequestException({
-        error: 'invalid_cursor',
-        message: 'cursor is not one this API returned',
-      });
+    const after = query.cursor ? decodeCursor(query.cursor, { timeRequired: true }) : undefined;
     const rows = await this.logs.list(
       toFilter(query),
       limit + 1,
-      after ? { createdAtUs: after.at!, id: after.id } : undefined,
+      after ? { createdAtUs: after.at as string, id: after.id } : undefined,
     );
     return keysetPage(rows, limit, toWebhookLogView);
   }
