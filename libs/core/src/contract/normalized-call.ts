@@ -46,6 +46,22 @@ export const CALL_EVENT_TYPES = [
 
 export type CallEventType = (typeof CALL_EVENT_TYPES)[number];
 
+/**
+ * A value the payload carried but the mapper could not use (bad money, bad date, negative
+ * duration, unsafe URL, unknown status...). The call is stored with what is valid; the warning
+ * travels with the event so the operator sees what was dropped and why.
+ */
+export interface MappingWarning {
+  /** Normalized field the value was meant for ("revenue", "startedAt", "status"...). */
+  field: string;
+  /** The payload key the value came from ("conversionAmount"), when known. */
+  source?: string;
+  /** Why it was not used, in plain words. */
+  reason: string;
+  /** The raw value as text, truncated (never a secret: secret keys are never read into fields). */
+  value: string;
+}
+
 /** What a webhook (or a synced record) says about a call at one moment. */
 export interface NormalizedCallEvent {
   type: CallEventType;
@@ -54,6 +70,8 @@ export interface NormalizedCallEvent {
   /** The provider's event id when the payload carries one (used to drop redeliveries). */
   eventId?: string;
   call: NormalizedCall;
+  /** Values present in the payload but unusable; absent when everything mapped. */
+  warnings?: MappingWarning[];
 }
 
 export interface Campaign {
@@ -97,6 +115,15 @@ export interface CallPage {
   nextCursor?: string;
   /** Total matching records when the provider says so. */
   total?: number;
+  /** Rows of this page that could not be mapped, with which row and why (none when all mapped). */
+  skipped?: SkippedRow[];
+}
+
+/** A provider row left out of a page: its position on the page, its id when it had one, and why. */
+export interface SkippedRow {
+  index: number;
+  externalId?: string;
+  reason: string;
 }
 
 /** Fields a host may push back to the provider (conversion / revenue postbacks). */
