@@ -7,7 +7,11 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const rootPkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const byName = new Map();
+// Front ends are type-checked and built by their own bundler (apps/console: tsc --noEmit + Vite),
+// not by `tsc -b`; their tsconfig.json is their own.
+const bundled = new Set(['apps/console']);
 for (const ws of rootPkg.workspaces) {
+  if (bundled.has(ws)) continue;
   const pkg = JSON.parse(fs.readFileSync(path.join(root, ws, 'package.json'), 'utf8'));
   byName.set(pkg.name, { dir: ws, pkg });
 }

@@ -11,6 +11,10 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
     ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
     LOG_LEVEL: 'silent',
     PORT: '0',
+    // Connections point at the loopback simulators, not at the hosts the plugins declare.
+    ALLOW_CUSTOM_API_BASE_URLS: 'true',
+    // Scheduled syncs would call the simulators on their own; sync tests turn them on.
+    SYNC_SCHEDULE_ENABLED: 'false',
     ...overrides,
   });
 }

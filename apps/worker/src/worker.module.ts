@@ -5,6 +5,7 @@ import { HealthModule } from '@switchboard/health';
 import { InboxRelayModule } from '@switchboard/ingress';
 import { PipelineWorkerModule, type WebhookWorkerOptions } from '@switchboard/pipeline';
 import { PlatformModule } from '@switchboard/platform';
+import { SyncWorkerModule } from '@switchboard/sync';
 
 /** Test hooks for the worker (production uses the defaults). */
 export interface WorkerAppOptions {
@@ -26,6 +27,7 @@ export class WorkerModule {
         HealthModule,
         InboxRelayModule,
         PipelineWorkerModule.register(config, options.pipeline),
+        SyncWorkerModule.register(config),
       ],
     };
   }

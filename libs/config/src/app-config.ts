@@ -46,7 +46,21 @@ export class AppConfig {
       /** Recent call events kept in the live stream (Redis Stream MAXLEN ~) for clients that reconnect. */
       liveStreamMaxEvents: number;
     },
+    readonly sync: {
+      /** Scheduled (incremental) syncs of every live connection; operator-started runs work either way. */
+      scheduleEnabled: boolean;
+      /** Sync jobs (connections) one worker runs at once. */
+      concurrency: number;
+      /** Size of a backfill chunk: the unit of progress and of resumption after a crash. */
+      chunkSeconds: number;
+    } = { scheduleEnabled: true, concurrency: 4, chunkSeconds: 86_400 },
   ) {}
+
+  /**
+   * Connections may point settings.apiBaseUrl at any host (simulators, staging), not only at the
+   * hosts their plugin declares (ALLOW_CUSTOM_API_BASE_URLS).
+   */
+  readonly allowCustomApiBaseUrls: boolean = false;
 
   /** Options for plugin discovery (core's discoverPlugins): scan node_modules from the working directory, plus PLUGINS. */
   get pluginDiscovery(): { rootDir: string; explicit: string[]; explicitOnly: boolean } {
@@ -85,15 +99,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     return { id, key };
   });
   const nodeEnv = (raw.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
+  const weakToken = raw.ADMIN_TOKEN === undefined ? undefined : adminTokenWeakness(raw.ADMIN_TOKEN);
+  if (weakToken) {
+    throw new ConfigError(
+      `Invalid configuration: ADMIN_TOKEN must be ${EXPECTED.ADMIN_TOKEN} (the value given ${weakToken})`,
+    );
+  }
+  // Without ADMIN_TOKEN outside production the API is open: then it listens on loopback only,
+  // unless HOST says otherwise.
+  const openApi = !raw.ADMIN_TOKEN && nodeEnv !== 'production';
   if (nodeEnv === 'production' && !raw.ADMIN_TOKEN) {
     throw new ConfigError(
       `Invalid configuration: ADMIN_TOKEN must be ${EXPECTED.ADMIN_TOKEN} in production (it is not set)`,
     );
   }
-  return new AppConfig(
+  const config = new AppConfig(
     nodeEnv,
     port,
-    raw.HOST ?? '0.0.0.0',
+    raw.HOST ?? (openApi ? '127.0.0.1' : '0.0.0.0'),
     raw.DATABASE_URL,
     raw.DATABASE_POOL_SIZE ?? 10,
     raw.REDIS_URL,
@@ -121,7 +144,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       stalledIntervalMs: raw.WORKER_STALLED_INTERVAL_MS ?? 30_000,
       liveStreamMaxEvents: raw.LIVE_STREAM_MAX_EVENTS ?? 10_000,
     },
+    {
+      scheduleEnabled: raw.SYNC_SCHEDULE_ENABLED ?? true,
+      concurrency: raw.SYNC_CONCURRENCY ?? 4,
+      chunkSeconds: raw.BACKFILL_CHUNK_SECONDS ?? 86_400,
+    },
   );
+  return Object.assign(config, { allowCustomApiBaseUrls: raw.ALLOW_CUSTOM_API_BASE_URLS ?? false });
+}
+
+/**
+ * Why an ADMIN_TOKEN is too weak to guard the API, or undefined: whitespace, fewer than 24
+ * characters, fewer than 10 distinct characters, or under 96 bits by the character frequencies
+ * (24 spaces, "aaaa…", "123412341234…" all fail; `openssl rand -hex 24` has about 190).
+ */
+export function adminTokenWeakness(token: string): string | undefined {
+  if (/\s/.test(token)) return 'contains whitespace';
+  if (token.length < 24) return 'is shorter than 24 characters';
+  const counts = new Map<string, number>();
+  for (const c of token) counts.set(c, (counts.get(c) ?? 0) + 1);
+  if (counts.size < 10) return 'has fewer than 10 different characters';
+  let bitsPerChar = 0;
+  for (const n of counts.values()) bitsPerChar -= (n / token.length) * Math.log2(n / token.length);
+  if (bitsPerChar * token.length < 96) return 'is too predictable (under 96 bits)';
+  return undefined;
 }
 
 /** Loads ./.env into process.env when present; variables already set win. */

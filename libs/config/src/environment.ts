@@ -77,6 +77,11 @@ export class Environment {
   @IsOptional()
   @Transform(toBool)
   @IsBoolean()
+  ALLOW_CUSTOM_API_BASE_URLS?: boolean;
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   PLUGINS_SCAN?: boolean;
 
   @IsOptional()
@@ -158,6 +163,25 @@ export class Environment {
   @Min(100)
   @Max(1000000)
   LIVE_STREAM_MAX_EVENTS?: number;
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  SYNC_SCHEDULE_ENABLED?: boolean;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  SYNC_CONCURRENCY?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(300)
+  @Max(31 * 86400)
+  BACKFILL_CHUNK_SECONDS?: number;
 }
 
 /** What each variable should look like, for error messages. */
@@ -174,10 +198,13 @@ export const EXPECTED: Record<keyof Environment, string> = {
   LOG_REQUESTS: 'true or false',
   ENCRYPTION_KEYS:
     'comma-separated id:key pairs, key = 32 random bytes in base64 (first is used to encrypt), e.g. k1:<output of `openssl rand -base64 32`>',
-  ADMIN_TOKEN: 'a random string of at least 24 characters (e.g. `openssl rand -hex 24`)',
+  ADMIN_TOKEN:
+    'a random string of at least 24 characters without whitespace, at least 10 different ones (e.g. `openssl rand -hex 24`)',
   PLUGINS:
     'comma-separated plugin package names or paths, e.g. @acme/switchboard-plugin-invoca,./plugins/custom',
   PLUGINS_SCAN: 'true or false',
+  ALLOW_CUSTOM_API_BASE_URLS:
+    "true or false (true: a connection's settings.apiBaseUrl may name any host, e.g. a simulator)",
   WEBHOOK_BODY_LIMIT_BYTES: 'a size in bytes between 1024 and 52428800, e.g. 262144',
   WEBHOOK_TOLERANCE_SECONDS: 'seconds between 1 and 86400, e.g. 300',
   WEBHOOK_RATE_LIMIT_PER_SECOND: 'requests per second per connection, 0 to disable, e.g. 1000',
@@ -192,6 +219,9 @@ export const EXPECTED: Record<keyof Environment, string> = {
   WORKER_STALLED_INTERVAL_MS: 'milliseconds between checks for stalled jobs, 500 to 600000, e.g. 30000',
   LIVE_STREAM_MAX_EVENTS:
     'how many recent call events the live stream keeps for reconnecting clients, e.g. 10000',
+  SYNC_SCHEDULE_ENABLED: 'true or false (false: no scheduled syncs; backfills and checks still run)',
+  SYNC_CONCURRENCY: 'how many connections one worker syncs at once, 1 to 100, e.g. 4',
+  BACKFILL_CHUNK_SECONDS: 'seconds of call history per backfill chunk, 300 to 2678400, e.g. 86400',
 };
 
 /** Variables whose values must never be echoed, not even when invalid. */

@@ -5,6 +5,8 @@ export * from './repositories/connection.repository.js';
 export * from './repositories/webhook-inbox.repository.js';
 export * from './repositories/call.repository.js';
 export * from './repositories/webhook-log.repository.js';
+export * from './repositories/sync-status.repository.js';
+export * from './repositories/sync-run.repository.js';
 export * from './migrations/migration-runner.js';
 export { Prisma } from './generated/prisma/client.js';
 export type {

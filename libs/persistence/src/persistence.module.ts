@@ -6,6 +6,8 @@ import { ConnectionRepository } from './repositories/connection.repository.js';
 import { WebhookInboxRepository } from './repositories/webhook-inbox.repository.js';
 import { CallRepository } from './repositories/call.repository.js';
 import { WebhookLogRepository } from './repositories/webhook-log.repository.js';
+import { SyncStatusRepository } from './repositories/sync-status.repository.js';
+import { SyncRunRepository } from './repositories/sync-run.repository.js';
 
 @Global()
 @Module({
@@ -20,6 +22,8 @@ import { WebhookLogRepository } from './repositories/webhook-log.repository.js';
     WebhookInboxRepository,
     CallRepository,
     WebhookLogRepository,
+    SyncStatusRepository,
+    SyncRunRepository,
   ],
   exports: [
     DatabasePool,
@@ -28,6 +32,8 @@ import { WebhookLogRepository } from './repositories/webhook-log.repository.js';
     WebhookInboxRepository,
     CallRepository,
     WebhookLogRepository,
+    SyncStatusRepository,
+    SyncRunRepository,
   ],
 })
 export class PersistenceModule implements OnApplicationShutdown {

@@ -7,12 +7,11 @@ export interface WebhookJobData {
   receivedAt: string;
 }
 
-export interface SyncJobData {
-  connectionId: string;
-  /** "incremental" (scheduled) or "backfill". */
-  kind: 'incremental' | 'backfill';
-  /** Backfill window (ISO); incremental syncs compute theirs. */
-  from?: string;
-  to?: string;
-  backfillId?: string;
-}
+/**
+ * Payload of a Sync job: a connection's scheduled sync ("incremental", from a job scheduler or
+ * "sync now"), or an operator-started run (backfill, recovery, consistency check, parallel-run
+ * report) whose state lives in its `sync_runs` row.
+ */
+export type SyncJobData =
+  | { kind: 'incremental'; connectionId: string }
+  | { kind: 'run'; runId: string; connectionId: string };

@@ -1,0 +1,28 @@
+import type { PluginSyncDefaults } from '@switchboard/core';
+
+/** Smallest interval a connection may ask for: more often would only spend its provider's rate limit. */
+export const MIN_SYNC_INTERVAL_SECONDS = 10;
+
+/**
+ * A connection's sync settings: the plugin manifest's defaults, overridden per connection by
+ * `settings.sync` (`intervalSeconds`, `lookbackSeconds`, `batchSize`, `enabled`). Values that are
+ * not positive whole numbers are ignored (the API validates them when they are set).
+ */
+export function connectionSyncSettings(
+  defaults: PluginSyncDefaults,
+  settings: unknown,
+): PluginSyncDefaults & { enabled: boolean } {
+  const sync = isObject(settings) && isObject(settings.sync) ? settings.sync : {};
+  const whole = (value: unknown, fallback: number, min = 1) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= min ? value : fallback;
+  return {
+    enabled: sync.enabled !== false,
+    intervalSeconds: whole(sync.intervalSeconds, defaults.intervalSeconds, MIN_SYNC_INTERVAL_SECONDS),
+    lookbackSeconds: whole(sync.lookbackSeconds, defaults.lookbackSeconds),
+    batchSize: whole(sync.batchSize, defaults.batchSize),
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
