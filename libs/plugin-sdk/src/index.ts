@@ -58,6 +58,7 @@ export type {
   WebhookTemplate,
 } from '@switchboard/core';
 export * from './payload-readers.js';
+export * from './payload-fields.js';
 export * from './decimal-sum.js';
 // Credential DTOs use class-validator; plugins take it from the SDK so the platform and every
 // plugin share one copy (its metadata store is per copy, so two copies would not validate).

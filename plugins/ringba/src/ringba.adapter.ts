@@ -35,15 +35,14 @@ import {
 import type { RingbaCredentials } from './ringba.credentials.js';
 import { cursorScope, decodeCursor, encodeCursor } from './ringba.cursor.js';
 import {
-  describePixel,
   isRecord,
   mapCallRecord,
   mapCampaign,
   mapNumber,
-  mapPixel,
   ringbaPhone,
   type RingbaRecord,
 } from './ringba.mapper.js';
+import { describePixel, mapPixel } from './ringba.pixel-mapper.js';
 import { buildPixelTemplates, type PixelMethod } from './ringba.pixels.js';
 
 /**
@@ -51,9 +50,11 @@ import { buildPixelTemplates, type PixelMethod } from './ringba.pixels.js';
  * - `pixelMethod`: "GET" (default) or "POST" — the method of the pixel templates.
  * - `requestTimeoutMs`: per-request timeout; Ringba's reports can be slow on large windows.
  * - `unlinkOnRelease`: release numbers with `?unlink=true` (detach them from campaigns first).
+ * - `timeZone`: IANA zone of zone-less dates in pixel payloads (default UTC).
  */
 export interface RingbaSettings {
   pixelMethod?: PixelMethod;
+  timeZone?: string;
   requestTimeoutMs?: number;
   unlinkOnRelease?: boolean;
 }
@@ -230,7 +231,7 @@ export class RingbaAdapter implements CallTrackingProvider {
   }
 
   mapWebhook(request: InboundWebhook): NormalizedCallEvent {
-    return mapPixel(request);
+    return mapPixel(request, { timeZone: readString(this.ctx.settings.timeZone) });
   }
 
   /**

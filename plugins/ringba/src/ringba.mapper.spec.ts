@@ -1,13 +1,6 @@
 import { MappingError, type CallStatus, type InboundWebhook } from '@switchboard/plugin-sdk';
-import {
-  describePixel,
-  mapCallRecord,
-  mapCampaign,
-  mapNumber,
-  mapPixel,
-  pixelParams,
-  ringbaPhone,
-} from './ringba.mapper.js';
+import { mapCallRecord, mapCampaign, mapNumber, ringbaPhone } from './ringba.mapper.js';
+import { describePixel, mapPixel, pixelParams } from './ringba.pixel-mapper.js';
 
 const CALL_DT = Date.UTC(2025, 5, 1, 10, 0, 0);
 
@@ -353,12 +346,13 @@ describe('mapPixel', () => {
     expect(event.call.providerData).toEqual({ event: 'incoming', ...COMMON });
   });
 
-  it('maps an unknown trigger as an update without an event id', () => {
+  it('infers the trigger of an unknown event name, with a warning', () => {
     const event = mapPixel(pixel({ event: 'transferred', call_id: 'RGBX' }));
-    expect(event.type).toBe('call.updated');
-    expect(event.eventId).toBeUndefined();
-    expect(event.call.status).toBeUndefined();
-    expect(mapPixel(pixel({ call_id: 'RGBX' })).type).toBe('call.updated');
+    expect(event.type).toBe('call.started');
+    expect(event.eventId).toMatch(/^RGBX:incoming:[0-9a-f]{16}$/);
+    expect(event.warnings).toEqual([
+      expect.objectContaining({ field: 'type', source: 'event', value: 'transferred' }),
+    ]);
   });
 
   it.each([
@@ -391,7 +385,7 @@ describe('describePixel', () => {
 
   it('does not throw without a call id or trigger', () => {
     expect(describePixel(pixel({ event: 'incoming' }))).toEqual({ eventType: 'call.started' });
-    expect(describePixel(pixel({}))).toEqual({ eventType: 'call.updated' });
+    expect(describePixel(pixel({}))).toEqual({ eventType: 'call.started' });
   });
 
   it('merges query and body into the pixel params', () => {

@@ -1,23 +1,17 @@
 import {
-  MappingError,
   readBoolean,
   readDate,
   readDecimal,
-  readInteger,
+  readDuration,
+  readHttpUrl,
   readString,
   required,
   toE164,
   type Campaign,
-  type CallStatus,
-  type CallEventType,
-  type InboundWebhook,
   type NormalizedCall,
-  type NormalizedCallEvent,
   type TrackingNumber,
-  type WebhookDescription,
 } from '@switchboard/plugin-sdk';
 import { RINGBA_PROVIDER } from './ringba.constants.js';
-import { RINGBA_TRIGGER_SPECS, isRingbaTrigger, type RingbaTrigger } from './ringba.pixels.js';
 import { deriveRingbaStatus } from './ringba.status.js';
 
 export type RingbaRecord = Record<string, unknown>;
@@ -41,12 +35,12 @@ export function ringbaPhone(value: unknown): string | undefined {
 }
 
 /** Removes undefined values so a partial event never blanks a field (and tags stay tidy). */
-function compact<T extends object>(value: T): T {
+export function compact<T extends object>(value: T): T {
   for (const key of Object.keys(value) as Array<keyof T>) if (value[key] === undefined) delete value[key];
   return value;
 }
 
-function tagsOf(entries: Record<string, string | undefined>): Record<string, string> | undefined {
+export function tagsOf(entries: Record<string, string | undefined>): Record<string, string> | undefined {
   const tags = compact({ ...entries }) as Record<string, string>;
   return Object.keys(tags).length > 0 ? tags : undefined;
 }
@@ -82,8 +76,8 @@ export function mapCallRecord(record: RingbaRecord): NormalizedCall {
   const externalId = required(RINGBA_PROVIDER, 'inboundCallId', readString(record.inboundCallId));
   const isLive = readBoolean(record.isLive);
   const hasConnected = readBoolean(record.hasConnected);
-  const durationSeconds = readInteger(record.callLengthInSeconds);
-  const connectedDurationSeconds = readInteger(record.connectedCallLengthInSeconds);
+  const durationSeconds = readDuration(record.callLengthInSeconds);
+  const connectedDurationSeconds = readDuration(record.connectedCallLengthInSeconds);
   const startedAt = readDate(record.callDt);
   let endedAt = readDate(record.callCompletedDt) ?? eventTime(record, 'CompletedCall');
   if (!endedAt && isLive === false && startedAt && durationSeconds !== undefined) {
@@ -114,7 +108,7 @@ export function mapCallRecord(record: RingbaRecord): NormalizedCall {
     endedAt,
     durationSeconds,
     connectedDurationSeconds,
-    recordingUrl: hasRecording === false ? undefined : readString(record.recordingUrl),
+    recordingUrl: hasRecording === false ? undefined : readHttpUrl(record.recordingUrl),
     converted: readBoolean(record.hasConverted),
     revenue: readDecimal(record.conversionAmount),
     payout: readDecimal(record.payoutAmount),
@@ -137,123 +131,6 @@ export function mapCallRecord(record: RingbaRecord): NormalizedCall {
     }),
     providerData: record,
   });
-}
-
-/**
- * The pixel's fields: query parameters (GET pixels) and body (POST pixels), the body winning.
- * Repeated query keys keep their first value. A body that reached us unparsed is read as JSON or
- * as a form.
- */
-export function pixelParams(request: InboundWebhook): RingbaRecord {
-  const params: RingbaRecord = {};
-  for (const [key, value] of Object.entries(request.query))
-    params[key] = Array.isArray(value) ? value[0] : value;
-  let body = request.body;
-  if (typeof body === 'string' && body.trim()) body = parseTextBody(body);
-  if (isRecord(body)) Object.assign(params, body);
-  return params;
-}
-
-function parseTextBody(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return Object.fromEntries(new URLSearchParams(text));
-  }
-}
-
-/** The pixel's trigger, from the `event` parameter the templates add. */
-export function pixelTrigger(params: RingbaRecord): RingbaTrigger | undefined {
-  const event = readString(params.event)?.toLowerCase();
-  return isRingbaTrigger(event) ? event : undefined;
-}
-
-function pixelCallId(params: RingbaRecord): string | undefined {
-  return readString(params.call_id) ?? readString(params.inboundCallId);
-}
-
-export function pixelEventType(trigger: RingbaTrigger | undefined): CallEventType {
-  return trigger ? RINGBA_TRIGGER_SPECS[trigger].eventType : 'call.updated';
-}
-
-/**
- * Status a trigger implies. Converted, Payout and Recording say nothing about the status; Finalized
- * fires for every outcome and pixels carry no outcome flags, so it leaves the status to the sync.
- */
-const PIXEL_STATUS: Partial<Record<RingbaTrigger, CallStatus>> = {
-  incoming: 'ringing',
-  connected: 'in_progress',
-  completed: 'completed',
-  error: 'failed',
-};
-
-/** Cheap: event id `${callId}:${trigger}` (so Ringba's re-fires are dropped) and event type. */
-export function describePixel(request: InboundWebhook): WebhookDescription {
-  const params = pixelParams(request);
-  const trigger = pixelTrigger(params);
-  const callId = pixelCallId(params);
-  return compact({
-    eventId: callId && trigger ? `${callId}:${trigger}` : undefined,
-    eventType: pixelEventType(trigger),
-  });
-}
-
-/** Maps a fired pixel to a call event; throws MappingError when it carries no call id. */
-export function mapPixel(request: InboundWebhook): NormalizedCallEvent {
-  const params = pixelParams(request);
-  const trigger = pixelTrigger(params);
-  const externalId = pixelCallId(params);
-  if (externalId === undefined) {
-    throw new MappingError(
-      RINGBA_PROVIDER,
-      'pixel has no usable "call_id" ([Call:InboundCallId])',
-      'call_id',
-    );
-  }
-  const occurredAt = request.receivedAt;
-  const ended = trigger === 'completed' || trigger === 'finalized' || trigger === 'error';
-
-  const call = compact<NormalizedCall>({
-    externalId,
-    status: trigger ? PIXEL_STATUS[trigger] : undefined,
-    campaignExternalId: readString(params.campaign_id),
-    campaignName: readString(params.campaign_name),
-    trackingNumber: ringbaPhone(params.number),
-    callerNumber: ringbaPhone(params.caller),
-    destinationNumber: ringbaPhone(params.target_number),
-    startedAt: trigger === 'incoming' ? occurredAt : undefined,
-    answeredAt: trigger === 'connected' ? occurredAt : undefined,
-    endedAt: ended ? occurredAt : undefined,
-    durationSeconds: readInteger(params.duration),
-    recordingUrl: readString(params.recording_url),
-    converted: trigger === 'converted' ? true : undefined,
-    revenue: readDecimal(params.revenue),
-    payout: readDecimal(params.payout),
-    tags: tagsOf({
-      publisherId: readString(params.publisher_id),
-      publisherName: readString(params.publisher_name),
-      publisherSubId: readString(params.publisher_sub_id),
-      targetId: readString(params.target_id),
-      targetName: readString(params.target_name),
-      buyerName: readString(params.buyer),
-      endCallSource: readString(params.end_source),
-      isDuplicate: readBoolean(params.duplicate)?.toString(),
-      callerState: readString(params.state),
-      callerZip: readString(params.zip),
-    }),
-    providerData: withoutToken(params),
-  });
-  return compact<NormalizedCallEvent>({
-    type: pixelEventType(trigger),
-    occurredAt,
-    eventId: trigger ? `${externalId}:${trigger}` : undefined,
-    call,
-  });
-}
-
-function withoutToken(params: RingbaRecord): RingbaRecord {
-  const { token: _token, ...rest } = params;
-  return rest;
 }
 
 /** `GET /{accountId}/campaigns` item. `enabled` is the usual flag name [I]. */

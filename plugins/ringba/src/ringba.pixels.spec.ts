@@ -1,6 +1,12 @@
-import { ProviderError, type InboundWebhook } from '@switchboard/plugin-sdk';
-import { mapPixel } from './ringba.mapper.js';
-import { PIXEL_TOKENS, RINGBA_TRIGGERS, RINGBA_TRIGGER_SPECS, buildPixelTemplates } from './ringba.pixels.js';
+import { ProviderError, normalizeKey, type InboundWebhook } from '@switchboard/plugin-sdk';
+import { PIXEL_FIELD_NAMES, mapPixel } from './ringba.pixel-mapper.js';
+import {
+  PIXEL_TOKENS,
+  RINGBA_DOCUMENTED_TOKENS,
+  RINGBA_TRIGGERS,
+  RINGBA_TRIGGER_SPECS,
+  buildPixelTemplates,
+} from './ringba.pixels.js';
 
 const config = {
   url: 'https://sb.example.com/webhooks/ringba/00000000-0000-4000-8000-000000000001',
@@ -134,7 +140,19 @@ describe('buildPixelTemplates', () => {
       if (t.trigger === 'payout') expect(event.call.payout).toBe('20.0000');
       if (t.trigger === 'recording')
         expect(event.call.recordingUrl).toBe('https://media.ringba.com/r?v=1&k=abc');
-      if (t.trigger === 'connected') expect(event.call.destinationNumber).toBe('+13105550100');
+      expect(event.warnings).toBeUndefined();
     }
+  });
+
+  it('uses only tokens Ringba documents, and the mapper reads every parameter the templates send', () => {
+    for (const method of ['GET', 'POST'] as const) {
+      for (const t of buildPixelTemplates(config, method)) {
+        const text = `${t.url} ${t.body ?? ''}`;
+        for (const token of text.match(/\[[^\]]+\]/g) ?? [])
+          expect(RINGBA_DOCUMENTED_TOKENS).toContain(token);
+      }
+    }
+    const known = new Set(Object.values(PIXEL_FIELD_NAMES).flat().map(normalizeKey));
+    for (const key of Object.keys(PIXEL_TOKENS)) expect(known).toContain(normalizeKey(key));
   });
 });

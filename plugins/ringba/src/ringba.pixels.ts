@@ -41,7 +41,6 @@ export const PIXEL_TOKENS = {
   // The "-NoPlus" form keeps a literal "+" out of the query string, where it would read as a space.
   caller: '[tag:InboundNumber:Number-NoPlus]',
   number: '[tag:DialedNumber:Number]', // [I]
-  campaign_id: '[tag:Campaign:Id]', // [I]
   campaign_name: '[tag:Campaign:Name]', // [I]
   publisher_id: '[tag:Publisher:Id]',
   publisher_name: '[tag:Publisher:Name]',
@@ -51,7 +50,6 @@ export const PIXEL_TOKENS = {
   zip: '[tag:Geo:ZipCode]',
   target_id: '[tag:Target:Id]',
   target_name: '[tag:Target:Name]',
-  target_number: '[tag:Target:Number]', // [I]
   buyer: '[tag:Buyer:Name]', // [I]
   revenue: '[Call:ConversionAmount]',
   payout: '[Call:ConversionPayout]',
@@ -62,18 +60,49 @@ export const PIXEL_TOKENS = {
 
 export type PixelField = keyof typeof PIXEL_TOKENS;
 
+/**
+ * Every token Ringba documents for pixels (shared/providers R3 [C]) plus the ones seen in
+ * third-party setups ([I]). Our templates use only these: a template token Ringba does not define
+ * would arrive unreplaced. Ringba has no token for the campaign id or the target's number, so the
+ * templates carry neither (the scheduled sync fills them from the call logs).
+ */
+export const RINGBA_DOCUMENTED_TOKENS: readonly string[] = [
+  '[Call:InboundCallId]',
+  '[tag:InboundNumber:Number]',
+  '[tag:InboundNumber:Number-NoPlus]',
+  '[tag:InboundNumber:State]',
+  '[tag:Publisher:Name]',
+  '[tag:Publisher:Id]',
+  '[tag:Publisher:SubId]',
+  '[tag:Target:Name]',
+  '[tag:Target:Id]',
+  '[tag:Campaign:TrackingId]',
+  '[Call:ConversionAmount]',
+  '[Call:ConversionPayout]',
+  '[tag:CallInfo:IsDuplicate]',
+  '[tag:Geo:ZipCode]',
+  '[tag:Integration:googleClickId]',
+  // [I] third-party code and the research fixtures
+  '[tag:CallLength:Total]',
+  '[tag:Recording:RecordingUrl]',
+  '[Call:RecordingUrl]',
+  '[tag:Campaign:Name]',
+  '[tag:EndCall:EndCallSource]',
+  '[tag:Buyer:Name]',
+  '[tag:DialedNumber:Number]',
+];
+
 const COMMON_FIELDS: readonly PixelField[] = [
   'call_id',
   'caller',
   'number',
-  'campaign_id',
   'campaign_name',
   'publisher_id',
   'publisher_name',
   'publisher_sub_id',
   'duplicate',
 ];
-const TARGET_FIELDS: readonly PixelField[] = ['target_id', 'target_name', 'target_number', 'buyer'];
+const TARGET_FIELDS: readonly PixelField[] = ['target_id', 'target_name', 'buyer'];
 
 export interface RingbaTriggerSpec {
   /** The option's label in Ringba's "Fire Pixel On" list (R2). */
