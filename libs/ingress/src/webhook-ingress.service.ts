@@ -27,7 +27,9 @@ import {
   type RawHeaders,
   type SecretNames,
 } from './inbound-request.js';
+import { webhookDedupKey } from './dedup-key.js';
 import { IngressConnections, type IngressConnection } from './ingress-connections.js';
+import { unstorableReason } from './storable-body.js';
 import { InboxWriter, isDataError } from './inbox-writer.js';
 import { WebhookRateLimiter } from './webhook-rate-limiter.js';
 
@@ -67,6 +69,7 @@ type Outcome =
   | 'rejected_signature'
   | 'rejected_ip'
   | 'malformed'
+  | 'unstorable'
   | 'too_large'
   | 'unknown_connection'
   | 'rate_limited'
@@ -235,6 +238,23 @@ export class WebhookIngress {
       });
     }
 
+    // A body PostgreSQL or the worker can never store is refused now, not acknowledged and then
+    // failed forever (see storable-body.ts).
+    const unstorable = unstorableReason(body);
+    if (unstorable !== undefined) {
+      await this.audit(head, connection, {
+        status: 422,
+        error: unstorable,
+        verification: verificationText,
+        rawBody,
+        stripped,
+      });
+      return this.finish(head, head.provider, 'unknown', 'unstorable', {
+        statusCode: 422,
+        body: { statusCode: 422, error: 'unstorable_body', message: unstorable },
+      });
+    }
+
     // The mapper never sees secrets: it gets the stripped headers and query.
     const description = this.describe(connection, {
       ...request,
@@ -252,7 +272,7 @@ export class WebhookIngress {
       eventType: eventType === null ? null : clean(eventType),
       eventId: eventId === undefined ? null : clean(eventId),
       // Shadow rows do not claim the event: once the connection goes live, a redelivery is processed.
-      dedupKey: eventId !== undefined && !shadow ? clean(`${connection.id}:${eventId}`) : null,
+      dedupKey: eventId !== undefined && !shadow ? webhookDedupKey(connection.id, eventId) : null,
       method: head.method,
       contentType: contentType === undefined ? null : clean(contentType),
       query: stripped.query,

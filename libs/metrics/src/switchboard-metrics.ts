@@ -6,7 +6,8 @@ const LAG_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900
 /**
  * Every metric family Switchboard exports, declared once. Names follow Prometheus conventions:
  * `switchboard_` prefix, base units (seconds), `_total` counters, and labels of low cardinality
- * only (provider, endpoint, outcome — never a connection id, call id or URL).
+ * only (provider, endpoint, outcome — never a call id or URL). A connection id appears only on the
+ * per-connection sync gauges: operators run tens of connections, not thousands, and need to tell them apart.
  */
 export class SwitchboardMetrics {
   readonly registry: Registry;
@@ -22,10 +23,15 @@ export class SwitchboardMetrics {
   readonly webhooksProcessed: Counter<'provider' | 'outcome'>;
   readonly webhookProcessingDuration: Histogram<'provider'>;
   readonly webhookEndToEndLag: Histogram<'provider'>;
+  readonly mappingWarnings: Counter<'provider' | 'field'>;
 
   // Sync (seed plan: sync.lag_seconds / records_processed)
-  readonly syncLag: Gauge<'provider'>;
+  readonly syncLag: Gauge<'provider' | 'connection'>;
   readonly syncRecordsProcessed: Counter<'provider' | 'type'>;
+  readonly syncRuns: Counter<'provider' | 'kind' | 'outcome'>;
+  readonly syncCallsWritten: Counter<'provider' | 'kind' | 'change'>;
+  readonly syncRecordsSkipped: Counter<'provider'>;
+  readonly consistencyDrift: Gauge<'connection' | 'kind'>;
 
   // Queues and plugins
   readonly queueJobs: Gauge<'queue' | 'state'>;
@@ -59,7 +65,7 @@ export class SwitchboardMetrics {
     });
     this.webhooksReceived = new Counter({
       name: 'switchboard_webhooks_received_total',
-      help: 'Webhook requests received, by outcome (accepted, duplicate, rejected_signature, rejected_ip, malformed, too_large, unknown_connection, rate_limited, unavailable)',
+      help: 'Webhook requests received, by outcome (accepted, duplicate, rejected_signature, rejected_ip, malformed, unstorable, too_large, unknown_connection, rate_limited, unavailable)',
       labelNames: ['provider', 'event_type', 'outcome'],
       registers,
     });
@@ -74,6 +80,12 @@ export class SwitchboardMetrics {
       name: 'switchboard_webhooks_processed_total',
       help: 'Webhook jobs finished by the worker, by outcome (processed, retried, failed, ignored)',
       labelNames: ['provider', 'outcome'],
+      registers,
+    });
+    this.mappingWarnings = new Counter({
+      name: 'switchboard_mapping_warnings_total',
+      help: 'Values a mapper found in a payload but could not use (bad money, date, duration, URL, status), by normalized field',
+      labelNames: ['provider', 'field'],
       registers,
     });
     this.webhookProcessingDuration = new Histogram({
@@ -92,8 +104,32 @@ export class SwitchboardMetrics {
     });
     this.syncLag = new Gauge({
       name: 'switchboard_sync_lag_seconds',
-      help: 'Seconds since the last successful sync, per provider (oldest connection)',
+      help: 'Seconds since the last successful scheduled sync of each connection',
+      labelNames: ['provider', 'connection'],
+      registers,
+    });
+    this.syncRuns = new Counter({
+      name: 'switchboard_sync_runs_total',
+      help: 'Sync engine runs finished, by kind (incremental, backfill, recovery, consistency, parallel_run) and outcome (succeeded, failed, auth_failed, canceled, skipped)',
+      labelNames: ['provider', 'kind', 'outcome'],
+      registers,
+    });
+    this.syncCallsWritten = new Counter({
+      name: 'switchboard_sync_calls_written_total',
+      help: 'Calls the sync engine wrote because the provider knew something new, by change (created, updated)',
+      labelNames: ['provider', 'kind', 'change'],
+      registers,
+    });
+    this.syncRecordsSkipped = new Counter({
+      name: 'switchboard_sync_records_skipped_total',
+      help: 'Provider records a sync could not use (malformed or unmappable rows), each logged with its reason',
       labelNames: ['provider'],
+      registers,
+    });
+    this.consistencyDrift = new Gauge({
+      name: 'switchboard_consistency_drift',
+      help: 'Differences found by the latest consistency check of a connection, by kind (missing_here, missing_at_provider, field_mismatch)',
+      labelNames: ['connection', 'kind'],
       registers,
     });
     this.syncRecordsProcessed = new Counter({

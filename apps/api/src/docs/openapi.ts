@@ -85,6 +85,9 @@ function addWebhookIngress(document: OpenAPIObject): void {
       '403': error('Source address not allowed (address_not_allowed)'),
       '404': error('Unknown provider, or unknown or inactive connection'),
       '413': error('Body larger than WEBHOOK_BODY_LIMIT_BYTES'),
+      '422': error(
+        'Body parses but can never be stored: a NUL character (\\u0000) or nesting deeper than 100 levels (unstorable_body)',
+      ),
       '429': error('Connection over its webhook rate limit; see Retry-After'),
       '503': error('Storage unavailable; retry (Retry-After)'),
     },
