@@ -24,6 +24,7 @@ export class SwitchboardMetrics {
   readonly webhookProcessingDuration: Histogram<'provider'>;
   readonly webhookEndToEndLag: Histogram<'provider'>;
   readonly mappingWarnings: Counter<'provider' | 'field'>;
+  readonly mappingWarnings: Counter<'provider' | 'field'>;
 
   // Sync (seed plan: sync.lag_seconds / records_processed)
   readonly syncLag: Gauge<'provider' | 'connection'>;
@@ -80,6 +81,12 @@ export class SwitchboardMetrics {
       name: 'switchboard_webhooks_processed_total',
       help: 'Webhook jobs finished by the worker, by outcome (processed, retried, failed, ignored)',
       labelNames: ['provider', 'outcome'],
+      registers,
+    });
+    this.mappingWarnings = new Counter({
+      name: 'switchboard_mapping_warnings_total',
+      help: 'Values a mapper found in a payload but could not use (bad money, date, duration, URL, status), by normalized field',
+      labelNames: ['provider', 'field'],
       registers,
     });
     this.mappingWarnings = new Counter({

@@ -21,6 +21,11 @@ export interface WebhookLogView {
   httpStatus: number;
   attempts: number;
   error: string | null;
+  /**
+   * Values the payload carried but the mapper could not use ({field, source?, reason, value}); the
+   * call was stored with the rest. Empty when everything mapped or the row is not processed yet.
+   */
+  mappingWarnings: Array<{ field: string; source?: string; reason: string; value: string }>;
   receivedAt: string;
   processedAt: string | null;
   createdAt: string;
@@ -47,6 +52,12 @@ export function toWebhookLogView(row: WebhookLogRow): WebhookLogView {
     httpStatus: row.http_status,
     attempts: row.attempts,
     error: row.error,
+    mappingWarnings: (row.mapping_warnings ?? []).map((w) => ({
+      field: w.field,
+      ...(w.source !== undefined ? { source: w.source } : {}),
+      reason: w.reason,
+      value: w.value,
+    })),
     receivedAt: row.received_at.toISOString(),
     processedAt: row.processed_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),

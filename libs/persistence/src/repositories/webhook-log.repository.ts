@@ -21,6 +21,8 @@ export interface WebhookLogRow {
   http_status: number;
   attempts: number;
   error: string | null;
+  /** [{field, source?, reason, value}] the mapper could not use; null when none (or not mapped yet). */
+  mapping_warnings?: Array<Record<string, string>> | null;
   received_at: Date;
   processed_at: Date | null;
   created_at: Date;

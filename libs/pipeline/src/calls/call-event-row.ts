@@ -74,6 +74,8 @@ export function toCallEventRow(input: CallEventInput): CallEventRow {
     t: event.occurredAt.getTime(),
     status: call.status ?? null,
     tags: objectOrEmpty(call.tags),
+    // Kept in call_events.data (eventData keeps every non-delivery key); the upsert ignores it.
+    mapping_warnings: event.warnings && event.warnings.length > 0 ? event.warnings : null,
   };
   for (const field of SCALAR_FIELDS) row[field.column] = storable(field, field.read(call), fail);
   return row;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { MappingWarning } from '@switchboard/core';
 import { DatabasePool } from '@switchboard/persistence';
 import { eventData, type CallEventRow } from './call-event-row.js';
 import { CALL_EVENTS_SQL, CALL_UPSERT_SQL } from './call-upsert.sql.js';
@@ -7,6 +8,8 @@ import { CALL_EVENTS_SQL, CALL_UPSERT_SQL } from './call-upsert.sql.js';
 export interface ProcessedLog {
   id: string;
   attempts: number;
+  /** Values the mapper could not use (stored on webhook_logs.mapping_warnings); null/absent = none. */
+  mapping_warnings?: readonly MappingWarning[] | null;
 }
 
 export interface StoredEvent {

@@ -208,8 +208,8 @@ export const CALL_UPSERT_SQL = buildCallUpsertSql();
 
 /**
  * $1: jsonb array of {call_id, connection_id, webhook_log_id, source, event_type, occurred_at, data}
- * for the events the upsert took in; $2: jsonb array of {id, attempts} of the inbox rows to mark
- * processed. Returns the inbox ids whose event was recorded now (not by an earlier delivery).
+ * for the events the upsert took in; $2: jsonb array of {id, attempts, mapping_warnings?} of the inbox
+ * rows to mark processed (their mapping warnings replace any an earlier attempt left). Returns the inbox ids whose event was recorded now (not by an earlier delivery).
  */
 export const CALL_EVENTS_SQL = `WITH recorded AS (
   INSERT INTO call_events (call_id, connection_id, webhook_log_id, source, event_type, occurred_at, data)
@@ -221,8 +221,9 @@ export const CALL_EVENTS_SQL = `WITH recorded AS (
 ),
 processed AS (
   UPDATE webhook_logs wl
-  SET status = 'processed', attempts = x.attempts, error = NULL, processed_at = now(), updated_at = now()
-  FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, attempts integer)
+  SET status = 'processed', attempts = x.attempts, error = NULL, processed_at = now(), updated_at = now(),
+    mapping_warnings = x.mapping_warnings
+  FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, attempts integer, mapping_warnings jsonb)
   WHERE wl.id = x.id
   RETURNING wl.id
 )

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConnectionAdapters, type ConnectionAdapter } from '@switchboard/connections';
+import type { MappingWarning } from '@switchboard/core';
 import { SwitchboardMetrics } from '@switchboard/metrics';
 import {
   WebhookLogRepository,
@@ -9,7 +10,7 @@ import {
 import type { WebhookJobData } from '@switchboard/queue';
 import { CallCache } from '../cache/call-cache.js';
 import { toCallEventRow, type CallEventRow } from '../calls/call-event-row.js';
-import { CallEventStore, type StoredCall } from '../calls/call-event-store.js';
+import { CallEventStore, type ProcessedLog, type StoredCall } from '../calls/call-event-store.js';
 import { LiveEventPublisher } from '../live/live-events.js';
 import { failureText, isTransientFailure } from './failure.js';
 import { inboundWebhookFromRow } from './inbound-webhook.js';
@@ -31,7 +32,8 @@ export type WebhookOutcome =
 interface Prepared {
   index: number;
   row: CallEventRow;
-  log: { id: string; attempts: number };
+  log: ProcessedLog;
+  warnings?: readonly MappingWarning[];
 }
 
 const ADAPTER_TTL_MS = 5_000;
@@ -126,7 +128,8 @@ export class WebhookBatchProcessor {
             webhookLogId: row.id,
             event,
           }),
-          log: { id: row.id, attempts: item.attempt },
+          log: { id: row.id, attempts: item.attempt, mapping_warnings: event.warnings ?? null },
+          warnings: event.warnings,
         });
       } catch (error) {
         outcomes[index] = failed(error);
@@ -202,7 +205,13 @@ export class WebhookBatchProcessor {
     for (const p of prepared) {
       const callId = callByKey.get(`${p.row.connection_id as string}|${p.row.external_id as string}`);
       // A redelivered event is filtered out before the upsert, so its call is not in the result.
-      outcomes[p.index] = { status: 'processed', callId: callId ?? '', duplicate: !fresh.has(p.log.id) };
+      const duplicate = !fresh.has(p.log.id);
+      outcomes[p.index] = { status: 'processed', callId: callId ?? '', duplicate };
+      // Counted once per stored event (a redelivery's warnings were counted with the first one).
+      if (!duplicate) {
+        for (const w of p.warnings ?? [])
+          this.metrics.mappingWarnings.inc({ provider: String(p.row.provider), field: w.field });
+      }
     }
   }
 
