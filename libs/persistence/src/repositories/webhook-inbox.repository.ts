@@ -15,7 +15,7 @@ export interface InboxRow {
   provider: string;
   eventType: string | null;
   eventId: string | null;
-  /** `${connectionId}:${eventId}`, only on accepted rows: the unique index spots redeliveries. */
+  /** `${connectionId}:${eventId}`, only on accepted rows: its claim in webhook_dedup_keys spots redeliveries. */
   dedupKey: string | null;
   method: string;
   contentType: string | null;
@@ -35,7 +35,7 @@ export interface InboxRow {
 export interface InsertManyResult {
   /** Ids of the rows that were stored. */
   inserted: Set<string>;
-  /** For rows refused by the dedup_key index: dedup key -> id of the row that holds it. */
+  /** For rows whose dedup key was already claimed: dedup key -> id of the row that holds it. */
   duplicates: Map<string, string>;
 }
 
@@ -55,13 +55,30 @@ export interface QueuedRow extends RelayRow {
 
 // One statement shape whatever the batch size (arrays, not N rows of parameters), so it is
 // prepared once per connection and PostgreSQL plans it once.
+// webhook_logs is partitioned by created_at, so it cannot hold a unique index on dedup_key alone:
+// the key is claimed in webhook_dedup_keys (unpartitioned) by the same statement, and only rows
+// whose key was claimed (or that have none) are written. A key another transaction is claiming
+// makes this one wait for it, exactly as the unique index did.
 const INSERT_SQL = `
+WITH input AS (
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::varchar[], $5::varchar[], $6::text[],
+    $7::varchar[], $8::varchar[], $9::jsonb[], $10::jsonb[], $11::bytea[], $12::varchar[], $13::varchar[],
+    $14::webhook_status[], $15::smallint[], $16::text[], $17::timestamptz[])
+    AS r(id, connection_id, provider, event_type, event_id, dedup_key, method, content_type, query, headers,
+      raw_body, source_ip, verification, status, http_status, error, received_at)
+),
+claimed AS (
+  INSERT INTO webhook_dedup_keys (dedup_key, webhook_log_id, created_at)
+  SELECT dedup_key, id, now() FROM input WHERE dedup_key IS NOT NULL
+  ON CONFLICT (dedup_key) DO NOTHING
+  RETURNING webhook_log_id
+)
 INSERT INTO webhook_logs (id, connection_id, provider, event_type, event_id, dedup_key, method, content_type,
-  query, headers, raw_body, source_ip, verification, status, http_status, error, received_at)
-SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[],
-  $7::varchar[], $8::varchar[], $9::jsonb[], $10::jsonb[], $11::bytea[], $12::varchar[], $13::varchar[],
-  $14::webhook_status[], $15::smallint[], $16::text[], $17::timestamptz[])
-ON CONFLICT (dedup_key) DO NOTHING
+  query, headers, raw_body, source_ip, verification, status, http_status, error, received_at, created_at)
+SELECT i.id, i.connection_id, i.provider, i.event_type, i.event_id, i.dedup_key, i.method, i.content_type,
+  i.query, i.headers, i.raw_body, i.source_ip, i.verification, i.status, i.http_status, i.error, i.received_at, now()
+FROM input i
+WHERE i.dedup_key IS NULL OR i.id IN (SELECT webhook_log_id FROM claimed)
 RETURNING id`;
 
 /**
@@ -108,7 +125,7 @@ export class WebhookInboxRepository {
     const duplicates = new Map<string, string>();
     if (missing.length > 0) {
       const holders = await this.pool.query<{ id: string; dedup_key: string }>(
-        'SELECT id, dedup_key FROM webhook_logs WHERE dedup_key = ANY($1::varchar[])',
+        'SELECT webhook_log_id AS id, dedup_key FROM webhook_dedup_keys WHERE dedup_key = ANY($1::text[])',
         [missing],
       );
       for (const row of holders.rows) duplicates.set(row.dedup_key, row.id);

@@ -175,7 +175,8 @@ function buildCallUpsertSql(): string {
 fresh AS (
   -- A redelivered event (its inbox row already produced a call_events row) changes nothing; a
   -- duplicate this snapshot cannot see yet is harmless too, because the merge is idempotent.
-  -- (An anti-join, so PostgreSQL probes the unique index instead of hashing all of call_events.)
+  -- (An anti-join, so PostgreSQL probes the unique index of each call_events partition, which
+  -- leads with webhook_log_id, instead of hashing all of call_events.)
   SELECT i.* FROM input i
   LEFT JOIN call_events ce ON ce.webhook_log_id = i.webhook_log_id
   WHERE ce.id IS NULL
@@ -212,11 +213,18 @@ export const CALL_UPSERT_SQL = buildCallUpsertSql();
  * rows to mark processed (their mapping warnings replace any an earlier attempt left). Returns the inbox ids whose event was recorded now (not by an earlier delivery).
  */
 export const CALL_EVENTS_SQL = `WITH recorded AS (
-  INSERT INTO call_events (call_id, connection_id, webhook_log_id, source, event_type, occurred_at, data)
-  SELECT e.call_id, e.connection_id, e.webhook_log_id, e.source, e.event_type, e.occurred_at, e.data
+  -- call_events is partitioned by created_at, so its unique index is (webhook_log_id, created_at):
+  -- an event from a webhook takes its inbox row's created_at, which every redelivery of that row
+  -- computes the same, so the pair is as unique as webhook_log_id. (Without an inbox row, e.g. one
+  -- already dropped by retention, the event's own time, equally the same for every redelivery;
+  -- sync events have no inbox row: now().)
+  INSERT INTO call_events (call_id, connection_id, webhook_log_id, source, event_type, occurred_at, data, created_at)
+  SELECT e.call_id, e.connection_id, e.webhook_log_id, e.source, e.event_type, e.occurred_at, e.data,
+    CASE WHEN e.webhook_log_id IS NULL THEN now() ELSE COALESCE(wl.created_at, e.occurred_at) END
   FROM jsonb_to_recordset($1::jsonb) AS e(call_id uuid, connection_id uuid, webhook_log_id uuid, source text,
     event_type text, occurred_at timestamptz, data jsonb)
-  ON CONFLICT (webhook_log_id) DO NOTHING
+  LEFT JOIN webhook_logs wl ON wl.id = e.webhook_log_id
+  ON CONFLICT (webhook_log_id, created_at) DO NOTHING
   RETURNING webhook_log_id
 ),
 processed AS (
