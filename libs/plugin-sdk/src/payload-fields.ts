@@ -40,13 +40,29 @@ export function isSecretKey(key: string): boolean {
   return SECRET_NORMALIZED.has(normalizeKey(key));
 }
 
-/** A copy without secret keys, at any depth (objects inside arrays included). */
+/** Whether a secret key occurs anywhere in the value (objects inside arrays included). */
+export function hasSecretKeys(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasSecretKeys);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return false;
+  return Object.entries(value as Record<string, unknown>).some(
+    ([k, v]) => isSecretKey(k) || hasSecretKeys(v),
+  );
+}
+
+/**
+ * A copy without secret keys, at any depth (objects inside arrays included); the value itself when
+ * it has none (so an API record stays the provider's object, untouched).
+ */
 export function withoutSecretKeys<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((item: unknown) => withoutSecretKeys(item)) as T;
+  return hasSecretKeys(value) ? stripSecretKeys(value) : value;
+}
+
+function stripSecretKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((item: unknown) => stripSecretKeys(item)) as T;
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    if (!isSecretKey(key)) out[key] = withoutSecretKeys(item);
+    if (!isSecretKey(key)) out[key] = stripSecretKeys(item);
   }
   return out as T;
 }

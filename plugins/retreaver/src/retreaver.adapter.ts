@@ -177,7 +177,8 @@ export class RetreaverAdapter implements CallTrackingProvider {
   }
 
   mapWebhook(request: InboundWebhook): NormalizedCallEvent {
-    return mapRetreaverWebhook(request);
+    const timeZone = this.ctx.settings.timeZone;
+    return mapRetreaverWebhook(request, { timeZone: typeof timeZone === 'string' ? timeZone : undefined });
   }
 
   // ---- numbers -----------------------------------------------------------------------------

@@ -38,7 +38,22 @@ describe('mapCallRecord', () => {
       revenue: '25.5000',
       payout: '12.0000',
       cost: '0.0800',
-      tags: { geo: '301,us,us-28379,us-nc', status: 'success', system_target_id: '27449' },
+      tags: {
+        geo: '301,us,us-28379,us-nc',
+        status: 'success',
+        system_target_id: '27449',
+        publisherId: 'pub-7',
+        publisherName: 'Publisher Seven',
+        targetId: '27449',
+        targetName: 'Buyer A - Sales',
+        buyerId: '27449',
+        buyerName: 'Buyer A - Sales',
+        targetGroupId: '1639',
+        targetGroupName: 'Sales floor',
+        callerCity: 'Rockingham',
+        callerState: 'NC',
+        callerZip: '28379',
+      },
       providerData: v2[0],
     });
     // the original record, untouched

@@ -1,17 +1,17 @@
 import {
   MappingError,
+  PayloadReader,
+  isSecretKey,
   readBoolean,
-  readDate,
-  readDecimal,
-  readInteger,
   readString,
+  withoutSecretKeys,
   toE164,
   type Campaign,
   type NormalizedCall,
   type TrackingNumber,
 } from '@switchboard/plugin-sdk';
 import { PROVIDER } from './retreaver.constants.js';
-import { deriveStatus } from './retreaver.status.js';
+import { deriveStatus, isKnownStatus } from './retreaver.status.js';
 
 export type RetreaverRecord = Record<string, unknown>;
 
@@ -40,49 +40,94 @@ export function unwrap(row: unknown, key: string): RetreaverRecord | undefined {
  * normalized call. Also reads the later API versions' shapes (V3 `number` object, V4 `campaign`
  * object) so a base URL pointing at them still maps. Throws MappingError without a `uuid`.
  */
-export function mapCallRecord(call: RetreaverRecord): NormalizedCall {
+export function mapCallRecord(
+  call: RetreaverRecord,
+  read: PayloadReader = new PayloadReader(),
+): NormalizedCall {
   const externalId = readString(call.uuid);
   if (externalId === undefined) {
     throw new MappingError(PROVIDER, 'retreaver call has no usable "uuid"', 'uuid');
   }
   const campaign = isRecord(call.campaign) ? call.campaign : undefined;
   const number = isRecord(call.number) ? call.number.number : call.number;
-  const connected = readBoolean(call.connected);
-  const converted = readBoolean(call.converted);
-  const connectedSeconds = readInteger(call.dialed_call_duration);
-  const endedAt = readDate(call.end_time);
+  const connected = read.boolean('status', call.connected, 'connected');
+  const converted = read.boolean('converted', call.converted);
+  const connectedSeconds = read.duration(
+    'connectedDurationSeconds',
+    call.dialed_call_duration,
+    'dialed_call_duration',
+  );
+  const endedAt = read.date('endedAt', call.end_time, 'end_time');
+  const status = readString(call.status);
+  if (status !== undefined && !isKnownStatus(status)) {
+    read.warn(
+      'status',
+      `status "${status}" is not a Retreaver status Switchboard knows; derived from the flags`,
+      status,
+    );
+  }
 
   return compact({
     externalId,
-    status: deriveStatus({
-      status: readString(call.status),
-      connected,
-      converted,
-      connectedSeconds,
-      ended: endedAt !== undefined,
-    }),
+    status: deriveStatus({ status, connected, converted, connectedSeconds, ended: endedAt !== undefined }),
     // `cid` is the campaign id Retreaver's campaign, number and filter APIs use
     // (`/campaigns/cid/{cid}`, `client_cid`); `campaign_id` is the internal numeric id.
     campaignExternalId: readString(call.cid) ?? readString(call.campaign_id) ?? readString(campaign?.id),
     campaignName: readString(call.campaign_name) ?? readString(campaign?.name),
-    trackingNumber: phone(number),
-    callerNumber: phone(call.caller),
-    destinationNumber: phone(call.dialed_number),
-    startedAt: readDate(call.start_time) ?? readDate(call.created_at),
+    trackingNumber: phone(number, read, 'trackingNumber', 'number'),
+    callerNumber: phone(call.caller, read, 'callerNumber', 'caller'),
+    destinationNumber: phone(call.dialed_number, read, 'destinationNumber', 'dialed_number'),
+    startedAt:
+      read.date('startedAt', call.start_time, 'start_time') ??
+      read.date('startedAt', call.created_at, 'created_at'),
     // Retreaver has no answer time; `forwarded_time` (the call was passed to the target) is the
     // closest, and only meaningful when the target picked up.
-    answeredAt: connected === false ? undefined : readDate(call.forwarded_time),
+    answeredAt:
+      connected === false ? undefined : read.date('answeredAt', call.forwarded_time, 'forwarded_time'),
     endedAt,
-    durationSeconds: readInteger(call.total_duration),
+    durationSeconds: read.duration('durationSeconds', call.total_duration, 'total_duration'),
     connectedDurationSeconds: connectedSeconds,
-    recordingUrl: readString(call.recording_url),
+    recordingUrl: read.url('recordingUrl', call.recording_url, 'recording_url'),
     converted,
-    revenue: readDecimal(call.revenue),
-    payout: readDecimal(call.payout),
-    cost: readDecimal(call.total_cost) ?? readDecimal(call.charge_total),
-    tags: readTags(call.tags),
+    revenue: read.money('revenue', call.revenue),
+    payout: read.money('payout', call.payout),
+    cost:
+      read.money('cost', call.total_cost, 'total_cost') ??
+      read.money('cost', call.charge_total, 'charge_total'),
+    tags: partyTags(call, readTags(call.tags)),
     providerData: withoutSecrets(call),
   });
+}
+
+/**
+ * Publisher and buyer under the tag names Ringba and TrackDrive calls use too: Retreaver's
+ * affiliate is the publisher (`afid`, `affiliate_name`, `sid` = sub id), its target is the buyer
+ * (`tid`/`target_id`, `target_name`) and a target group is kept as such.
+ */
+export function partyTags(
+  call: RetreaverRecord,
+  base: Record<string, string> | undefined,
+): Record<string, string> | undefined {
+  const group = isRecord(call.target_group) ? call.target_group : undefined;
+  const targetId = readString(call.target_id) ?? readString(call.tid) ?? readString(call.system_target_id);
+  const targetName = readString(call.target_name);
+  const parties = compact({
+    publisherId:
+      readString(call.afid) ?? readString(call.affiliate_id) ?? readString(call.system_affiliate_id),
+    publisherName: readString(call.affiliate_name),
+    publisherSubId: readString(call.sid) ?? readString(call.sub_id),
+    targetId,
+    targetName,
+    buyerId: targetId,
+    buyerName: targetName,
+    targetGroupId: readString(group?.id) ?? readString(call.target_group_id),
+    targetGroupName: readString(group?.name) ?? readString(call.target_group_name),
+    callerState: readString(call.caller_state),
+    callerZip: readString(call.caller_zip),
+    callerCity: readString(call.caller_city),
+  } as Record<string, string | undefined>) as Record<string, string>;
+  const tags = { ...base, ...parties };
+  return Object.keys(tags).length ? tags : undefined;
 }
 
 /** Retreaver's `tags`: key -> string (several values comma-joined). Non-string values are stringified. */
@@ -90,7 +135,7 @@ export function readTags(value: unknown): Record<string, string> | undefined {
   if (!isRecord(value)) return undefined;
   const tags: Record<string, string> = {};
   for (const [key, raw] of Object.entries(value)) {
-    if (SECRET_RECORD_KEYS.includes(key)) continue;
+    if (SECRET_RECORD_KEYS.includes(key) || isSecretKey(key)) continue;
     const text = Array.isArray(raw)
       ? raw
           .map((v) => readString(v))
@@ -130,15 +175,22 @@ export function mapNumber(number: RetreaverRecord): TrackingNumber {
   });
 }
 
-export function phone(value: unknown): string | undefined {
-  return toE164(readString(value));
+export function phone(
+  value: unknown,
+  read?: PayloadReader,
+  field?: string,
+  source?: string,
+): string | undefined {
+  const text = readString(value);
+  const e164 = toE164(text);
+  if (e164 === undefined && text !== undefined && read && field) {
+    read.warn(field, `${source ?? field} is not a phone number`, text, source);
+  }
+  return e164;
 }
 
 export function withoutSecrets(record: RetreaverRecord): RetreaverRecord {
-  if (!SECRET_RECORD_KEYS.some((key) => key in record)) return record;
-  const copy: RetreaverRecord = { ...record };
-  for (const key of SECRET_RECORD_KEYS) delete copy[key];
-  return copy;
+  return withoutSecretKeys(record);
 }
 
 /** Drops undefined fields so a partial event never blanks what another event filled. */

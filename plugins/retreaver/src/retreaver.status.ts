@@ -80,3 +80,9 @@ function finalOutcome(connected: boolean | undefined, connectedSeconds: number |
   if (connectedSeconds !== undefined) return connectedSeconds > 0 ? 'completed' : 'missed';
   return 'completed';
 }
+
+/** Whether `status` is one deriveStatus reads (anything else falls back to the flags). */
+export function isKnownStatus(status: string): boolean {
+  const s = status.trim().toLowerCase();
+  return s in FIXED || FINISHED.has(s) || ANSWERED.has(s) || LIVE.has(s);
+}

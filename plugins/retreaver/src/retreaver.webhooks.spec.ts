@@ -86,7 +86,7 @@ describe('webhook templates', () => {
   it('renders the exact end-of-call URL, tokens kept literal', () => {
     expect(templateFor('completed').url).toBe(
       `${ENDPOINT}?token=s3cr3t%2F%2B%3D&event=completed&uuid=[call_uuid]&caller=[caller_id]&number=[called_number]` +
-        '&cid=[campaign_id]&afid=[affiliate_id]&sid=[sub_id]&target_id=[system_target_id]' +
+        '&cid=[campaign_id]&afid=[affiliate_id]&sid=[sub_id]' +
         '&total_duration=[call_duration]&recording_url=[call_recording_url]',
     );
   });
@@ -153,16 +153,19 @@ describe('describeWebhook', () => {
     }
   });
 
-  it('gives no event id without a call id or without a known trigger', () => {
+  it('gives no event id without a call id, and infers the trigger (payload-hashed id) without a known one', () => {
     expect(describeRetreaverWebhook(getRequest(`${ENDPOINT}?event=completed&uuid=[call_uuid]`))).toEqual({
       eventType: 'call.completed',
-      eventId: undefined,
     });
     expect(describeRetreaverWebhook(getRequest(`${ENDPOINT}?uuid=u1`))).toEqual({
-      eventType: 'call.updated',
+      eventType: 'call.started',
+      eventId: expect.stringMatching(/^u1:incoming:[0-9a-f]{16}$/),
     });
-    expect(describeRetreaverWebhook(getRequest(`${ENDPOINT}?uuid=u1&event=weird`))).toEqual({
-      eventType: 'call.updated',
+    expect(
+      describeRetreaverWebhook(getRequest(`${ENDPOINT}?uuid=u1&event=weird&end_time=2026-03-01T12:05:00Z`)),
+    ).toEqual({
+      eventType: 'call.completed',
+      eventId: expect.stringMatching(/^u1:completed:[0-9a-f]{16}$/),
     });
   });
 
@@ -188,6 +191,7 @@ describe('mapWebhook', () => {
       trackingNumber: '+18885550100',
       callerNumber: '+12025550143',
       startedAt: RECEIVED,
+      tags: { callerState: 'NC', callerZip: '28379', publisherId: 'pub-7', publisherSubId: 'sub 1' },
       providerData: {
         method: 'GET',
         query: {
@@ -225,7 +229,7 @@ describe('mapWebhook', () => {
     expect(event.call.durationSeconds).toBe(194);
     expect(event.call.recordingUrl).toBe('https://example.com/recordings/f1abfb78.mp3?x=1&y=2');
     expect(event.call.endedAt).toEqual(RECEIVED);
-    expect(event.call.tags).toBeUndefined();
+    expect(event.call.tags).toEqual({ publisherId: 'pub-7', publisherSubId: 'sub 1' });
   });
 
   it('maps end of call to missed when the sender adds connected=false', () => {
@@ -313,12 +317,16 @@ describe('mapWebhook', () => {
     expect(flat.call.externalId).toBe('u4');
   });
 
-  it('keeps the status of an unknown trigger only when the payload says something about it', () => {
-    expect(mapRetreaverWebhook(getRequest(`${ENDPOINT}?uuid=u5`)).call.status).toBeUndefined();
+  it('infers the trigger from the payload when no event names it', () => {
+    const bare = mapRetreaverWebhook(getRequest(`${ENDPOINT}?uuid=u5`));
+    expect(bare.type).toBe('call.started');
+    expect(bare.call.status).toBe('ringing');
     const withStatus = mapRetreaverWebhook(getRequest(`${ENDPOINT}?uuid=u5&status=finished&connected=true`));
-    expect(withStatus.type).toBe('call.updated');
-    expect(withStatus.eventId).toBeUndefined();
+    expect(withStatus.type).toBe('call.completed');
+    expect(withStatus.eventId).toMatch(/^u5:completed:[0-9a-f]{16}$/);
     expect(withStatus.call.status).toBe('completed');
+    const unknown = mapRetreaverWebhook(getRequest(`${ENDPOINT}?uuid=u5&event=weird`));
+    expect(unknown.warnings).toEqual([expect.objectContaining({ field: 'type', value: 'weird' })]);
   });
 
   it('takes the first value of a repeated query key and accepts call_uuid/caller_id spellings', () => {

@@ -1,8 +1,13 @@
 import {
+  FieldLookup,
   MappingError,
+  PayloadReader,
+  isSecretKey,
+  payloadFingerprint,
   readBoolean,
   readDate,
   readString,
+  withoutSecretKeys,
   type CallEventType,
   type CallStatus,
   type InboundWebhook,
@@ -47,6 +52,27 @@ export interface RetreaverTrigger {
   notes: string;
 }
 
+/**
+ * Tokens Retreaver documents for webhooks (shared/providers T1, T5, T6 [C]; the last three only in
+ * third-party setups [I]). Our templates use only these; any tag key is a token too, but a template
+ * cannot rely on a tag the operator's campaign may not set.
+ */
+export const RETREAVER_DOCUMENTED_TOKENS: readonly string[] = [
+  '[call_uuid]',
+  '[call_key]',
+  '[caller_id]',
+  '[called_number]',
+  '[call_duration]',
+  '[call_recording_url]',
+  '[campaign_id]',
+  '[affiliate_id]',
+  '[sub_id]',
+  '[call_log_id]',
+  '[nanp_caller_number]',
+  '[caller_state]',
+  '[caller_zip]',
+];
+
 /** Parameters every template carries: the call and where it came from. */
 const COMMON_PARAMS: Array<[string, string]> = [
   ['uuid', '[call_uuid]'],
@@ -77,9 +103,10 @@ export const RETREAVER_TRIGGERS: readonly RetreaverTrigger[] = [
     providerTrigger: 'Selected',
     eventType: 'call.updated',
     status: 'ringing',
-    params: [['target_id', '[system_target_id]']],
+    params: [],
     notes:
-      'Campaign > Webhooks > Add, trigger "Selected" (fires when a buyer/target has been chosen for the call).',
+      'Campaign > Webhooks > Add, trigger "Selected" (fires when a buyer/target has been chosen for the call). ' +
+      'Retreaver documents no token for the target, so the buyer comes from the sync or a Webhook Configurator body.',
   },
   {
     trigger: 'answered',
@@ -87,7 +114,7 @@ export const RETREAVER_TRIGGERS: readonly RetreaverTrigger[] = [
     eventType: 'call.answered',
     status: 'in_progress',
     timeField: 'forwarded_time',
-    params: [['target_id', '[system_target_id]']],
+    params: [],
     notes: 'Campaign > Webhooks > Add, trigger "answered" (fires when the buyer/target picks up).',
   },
   {
@@ -96,7 +123,6 @@ export const RETREAVER_TRIGGERS: readonly RetreaverTrigger[] = [
     eventType: 'call.completed',
     timeField: 'end_time',
     params: [
-      ['target_id', '[system_target_id]'],
       ['total_duration', '[call_duration]'],
       ['recording_url', '[call_recording_url]'],
     ],
@@ -110,10 +136,7 @@ export const RETREAVER_TRIGGERS: readonly RetreaverTrigger[] = [
     eventType: 'call.converted',
     status: 'in_progress',
     timeField: 'conversions_determined_at',
-    params: [
-      ['target_id', '[system_target_id]'],
-      ['total_duration', '[call_duration]'],
-    ],
+    params: [['total_duration', '[call_duration]']],
     notes:
       'Campaign > Webhooks > Add, the convert trigger (fires when the call converts). Revenue and payout are not ' +
       'available as tokens; the scheduled sync fills them from the calls API.',
@@ -148,48 +171,56 @@ const EVENT_ALIASES: Record<string, string> = {
   'call.converted': 'converted',
 };
 
-/** Keys that are ours or secret, never part of the call data. */
-const CONTROL_KEYS = new Set(['token', 'event', ...SECRET_RECORD_KEYS]);
+/**
+ * Where each V2 call field comes from in a webhook, first name present wins (compared case- and
+ * punctuation-insensitively). Three families: the V2 call field names (our template's keys), the
+ * names of Retreaver's legacy/timer tokens used as parameter names (`call_uuid`, `caller_id`,
+ * `called_number`, `call_duration`, `call_recording_url`, `affiliate_id`, `sub_id`), and the names a
+ * Webhook Configurator body commonly uses.
+ */
+export const WEBHOOK_FIELD_NAMES: Readonly<Record<string, readonly string[]>> = {
+  uuid: ['uuid', 'call_uuid', 'call_id'],
+  caller: ['caller', 'caller_id', 'nanp_caller_number', 'caller_number'],
+  number: ['number', 'called_number', 'tracking_number'],
+  dialed_number: ['dialed_number', 'target_number', 'destination_number'],
+  cid: ['cid'],
+  campaign_id: ['campaign_id', 'system_campaign_id'],
+  campaign_name: ['campaign_name'],
+  afid: ['afid', 'affiliate_id', 'system_affiliate_id', 'publisher_id'],
+  affiliate_name: ['affiliate_name', 'publisher_name'],
+  sid: ['sid', 'sub_id'],
+  tid: ['tid'],
+  target_id: ['target_id', 'system_target_id'],
+  target_name: ['target_name', 'buyer_name'],
+  target_group_id: ['target_group_id'],
+  target_group_name: ['target_group_name'],
+  target_group: ['target_group'],
+  status: ['status'],
+  connected: ['connected'],
+  converted: ['converted'],
+  total_duration: ['total_duration', 'call_duration', 'duration'],
+  dialed_call_duration: ['dialed_call_duration'],
+  recording_url: ['recording_url', 'call_recording_url'],
+  revenue: ['revenue'],
+  payout: ['payout'],
+  total_cost: ['total_cost'],
+  charge_total: ['charge_total'],
+  start_time: ['start_time'],
+  forwarded_time: ['forwarded_time'],
+  end_time: ['end_time'],
+  created_at: ['created_at'],
+  updated_at: ['updated_at'],
+  conversions_determined_at: ['conversions_determined_at'],
+  caller_state: ['caller_state'],
+  caller_zip: ['caller_zip'],
+  caller_city: ['caller_city'],
+  caller_country: ['caller_country'],
+  tags: ['tags'],
+  campaign: ['campaign'],
+};
 
-/** Keys the mapper reads as call fields; everything else a sender adds becomes a tag. */
-const CALL_FIELD_KEYS = new Set([
-  'uuid',
-  'call_uuid',
-  'caller',
-  'caller_id',
-  'number',
-  'called_number',
-  'dialed_number',
-  'cid',
-  'campaign_id',
-  'campaign_name',
-  'afid',
-  'sid',
-  'tid',
-  'target_id',
-  'target_name',
-  'caller_state',
-  'caller_zip',
-  'caller_city',
-  'caller_country',
-  'status',
-  'connected',
-  'converted',
-  'total_duration',
-  'dialed_call_duration',
-  'recording_url',
-  'revenue',
-  'payout',
-  'total_cost',
-  'charge_total',
-  'start_time',
-  'forwarded_time',
-  'end_time',
-  'created_at',
-  'updated_at',
-  'conversions_determined_at',
-  'tags',
-]);
+/** Keys of ours that control delivery (plus every secret key): never call data. */
+const CONTROL_KEYS = ['token', 'event', ...SECRET_RECORD_KEYS];
 
 /**
  * The templates an operator pastes into Retreaver, one per trigger. `config.url` is the
@@ -243,23 +274,86 @@ export function triggerOf(params: RetreaverRecord): RetreaverTrigger | undefined
   return name === undefined ? undefined : BY_TRIGGER.get(name);
 }
 
-export function describeRetreaverWebhook(request: InboundWebhook): WebhookDescription {
-  const params = webhookParams(request);
-  const trigger = triggerOf(params);
-  const callId = readString(params.uuid) ?? readString(params.call_uuid);
-  if (!trigger) return { eventType: 'call.updated' };
-  // One id per (call, trigger): Retreaver redeliveries of the same trigger are dropped, distinct
-  // triggers of the same call are not. Without a call id there is nothing stable to key on.
-  return {
-    eventType: trigger.eventType,
-    eventId: callId === undefined ? undefined : `${callId}:${trigger.trigger}`,
-  };
+/** The V2 call record a webhook describes, under Retreaver's field names, and what was left over. */
+export function webhookRecord(params: RetreaverRecord): {
+  record: RetreaverRecord;
+  extra: Record<string, string>;
+} {
+  const fields = new FieldLookup(params);
+  const record: RetreaverRecord = {};
+  for (const [name, aliases] of Object.entries(WEBHOOK_FIELD_NAMES)) {
+    const found = fields.find(aliases);
+    if (found !== undefined) record[name] = found.value;
+  }
+  fields.consume(CONTROL_KEYS);
+  return { record, extra: fields.leftovers() };
 }
 
-export function mapRetreaverWebhook(request: InboundWebhook): NormalizedCallEvent {
+/**
+ * The trigger of a webhook that names none (no `event` parameter), from what the payload shows,
+ * most advanced state first: converted -> converted; an end time, a call duration or a final
+ * status -> completed; a forwarded time or connected -> answered; otherwise -> incoming.
+ */
+export function inferTrigger(record: RetreaverRecord): RetreaverTrigger {
+  const name = (() => {
+    if (readBoolean(record.converted) === true || readString(record.conversions_determined_at))
+      return 'converted';
+    const status = readString(record.status)?.toLowerCase();
+    if (
+      readString(record.end_time) ||
+      readString(record.total_duration) ||
+      (status !== undefined && /finish|complete|ended|busy|fail|cancel|no.?answer|reject/.test(status))
+    )
+      return 'completed';
+    if (readString(record.forwarded_time) || readBoolean(record.connected) === true) return 'answered';
+    return 'incoming';
+  })();
+  return BY_TRIGGER.get(name) as RetreaverTrigger;
+}
+
+function resolveTrigger(params: RetreaverRecord, record: RetreaverRecord) {
+  const named = triggerOf(params);
+  return named ? { trigger: named, inferred: false } : { trigger: inferTrigger(record), inferred: true };
+}
+
+/**
+ * `${uuid}:${trigger}` for a named trigger (Retreaver's redeliveries of one trigger are dropped,
+ * distinct triggers of a call are not); for an inferred one `${uuid}:${trigger}:${hash}`, the hash
+ * covering the payload, so a redelivery is dropped but two different webhooks are both kept.
+ */
+function eventIdFor(
+  params: RetreaverRecord,
+  callId: string,
+  t: { trigger: RetreaverTrigger; inferred: boolean },
+) {
+  return t.inferred
+    ? `${callId}:${t.trigger.trigger}:${payloadFingerprint(params, CONTROL_KEYS)}`
+    : `${callId}:${t.trigger.trigger}`;
+}
+
+export function describeRetreaverWebhook(request: InboundWebhook): WebhookDescription {
   const params = webhookParams(request);
-  const trigger = triggerOf(params);
-  const callId = readString(params.uuid) ?? readString(params.call_uuid);
+  const { record } = webhookRecord(params);
+  const t = resolveTrigger(params, record);
+  const callId = readString(record.uuid);
+  return compact({
+    eventType: t.trigger.eventType,
+    eventId: callId === undefined ? undefined : eventIdFor(params, callId, t),
+  });
+}
+
+export interface RetreaverMappingOptions {
+  /** IANA zone for zone-less dates (the connection's `settings.timeZone`); default UTC. */
+  timeZone?: string;
+}
+
+export function mapRetreaverWebhook(
+  request: InboundWebhook,
+  options: RetreaverMappingOptions = {},
+): NormalizedCallEvent {
+  const params = webhookParams(request);
+  const { record, extra } = webhookRecord(params);
+  const callId = readString(record.uuid);
   if (callId === undefined) {
     throw new MappingError(
       PROVIDER,
@@ -267,73 +361,66 @@ export function mapRetreaverWebhook(request: InboundWebhook): NormalizedCallEven
       'uuid',
     );
   }
-
-  const record: RetreaverRecord = {
-    ...params,
-    uuid: callId,
-    caller: params.caller ?? params.caller_id,
-    number: params.number ?? params.called_number,
-  };
-  const call = mapCallRecord(record);
+  const read = new PayloadReader({ timeZone: options.timeZone });
+  const t = resolveTrigger(params, record);
+  const rawEvent = readString(params.event);
+  if (rawEvent !== undefined && t.inferred) {
+    read.warn(
+      'type',
+      `event "${rawEvent}" is not a Retreaver trigger; inferred "${t.trigger.trigger}"`,
+      rawEvent,
+      'event',
+    );
+  }
+  const trigger = t.trigger;
+  const call = mapCallRecord(record, read);
 
   const hasStatusData = ['status', 'connected', 'converted', 'end_time'].some(
-    (k) => readString(params[k]) !== undefined,
+    (k) => readString(record[k]) !== undefined,
   );
-  if (trigger?.status) {
+  if (trigger.status) {
     call.status = trigger.status;
-  } else if (trigger?.trigger === 'completed') {
+  } else if (trigger.trigger === 'completed') {
     call.status = deriveStatus({
-      status: readString(params.status) ?? 'finished',
-      connected: readBoolean(params.connected),
-      converted: readBoolean(params.converted),
+      status: readString(record.status) ?? 'finished',
+      connected: readBoolean(record.connected),
+      converted: readBoolean(record.converted),
       connectedSeconds: call.connectedDurationSeconds,
       ended: true,
     });
   } else if (!hasStatusData) {
     delete call.status;
   }
-  if (trigger?.trigger === 'converted') call.converted = true;
-  // The answered trigger means the target picked up now, whatever the payload lacks.
-  if (trigger?.trigger === 'answered' && !call.answeredAt)
-    call.answeredAt = readDate(params.forwarded_time) ?? request.receivedAt;
-  if (trigger?.trigger === 'completed' && !call.endedAt) call.endedAt = request.receivedAt;
-  if (trigger?.trigger === 'incoming' && !call.startedAt) call.startedAt = request.receivedAt;
+  if (trigger.trigger === 'converted') call.converted = true;
+  const occurredAt =
+    (trigger.timeField && readDate(record[trigger.timeField], read.timeZone)) || request.receivedAt;
+  // The trigger itself dates the stage when the payload lacks the provider's time.
+  if (trigger.trigger === 'answered' && !call.answeredAt) call.answeredAt = occurredAt;
+  if (trigger.trigger === 'completed' && !call.endedAt) call.endedAt = occurredAt;
+  if (trigger.trigger === 'incoming' && !call.startedAt) call.startedAt = occurredAt;
 
-  call.tags = webhookTags(params, call.tags);
+  const tags = { ...extra, ...call.tags };
+  if (Object.keys(tags).length > 0) call.tags = tags;
+  else delete call.tags;
   call.providerData = compact({
     method: request.method,
-    query: stripControl(request.query ?? {}),
-    body: isRecord(request.body) ? stripControl(request.body) : request.body,
+    query: withoutSecretKeys(stripControl(request.query ?? {})),
+    body: isRecord(request.body) ? withoutSecretKeys(stripControl(request.body)) : request.body,
   });
-  if (call.tags === undefined) delete call.tags;
 
-  const occurredAt = (trigger?.timeField && readDate(params[trigger.timeField])) || request.receivedAt;
-  return {
-    type: trigger?.eventType ?? 'call.updated',
+  return compact<NormalizedCallEvent>({
+    type: trigger.eventType,
     occurredAt,
-    eventId: trigger ? `${callId}:${trigger.trigger}` : undefined,
+    eventId: eventIdFor(params, callId, t),
     call,
-  };
-}
-
-/** Parameters a sender added beyond the call fields (tag tokens like `[utm_source]`) become tags. */
-function webhookTags(
-  params: RetreaverRecord,
-  base: Record<string, string> | undefined,
-): Record<string, string> | undefined {
-  const tags: Record<string, string> = { ...base };
-  for (const [key, value] of Object.entries(params)) {
-    if (CONTROL_KEYS.has(key) || CALL_FIELD_KEYS.has(key)) continue;
-    const text = readString(value);
-    if (text !== undefined) tags[key] = text;
-  }
-  return Object.keys(tags).length ? tags : undefined;
+    warnings: read.result(),
+  });
 }
 
 function stripControl<T extends object>(values: T): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {
-    if (key !== 'token' && !SECRET_RECORD_KEYS.includes(key)) out[key] = value;
+    if (key !== 'token' && !isSecretKey(key)) out[key] = value;
   }
   return out;
 }
