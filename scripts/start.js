@@ -125,6 +125,8 @@ async function main() {
     WORKER_PORT: String(workerPort),
     PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
     LOG_REQUESTS: process.env.LOG_REQUESTS ?? 'false',
+    // The simulators' connections use loopback API base URLs, not the hosts the plugins declare.
+    ALLOW_CUSTOM_API_BASE_URLS: process.env.ALLOW_CUSTOM_API_BASE_URLS ?? 'true',
   };
   say(`PostgreSQL ${redact(services.databaseUrl)}, Redis ${services.redisUrl}`);
   step('applying migrations', process.execPath, ['apps/cli/bin/switchboard.js', 'migrate'], env);

@@ -5,12 +5,20 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@switchboard/config';
 import type { DiscoveryResult } from '@switchboard/core';
-import { PinoNestLogger } from '@switchboard/logging';
+import {
+  createRequestLogger,
+  PinoNestLogger,
+  registerRequestLog,
+  registerSecretNames,
+  type HookTarget,
+} from '@switchboard/logging';
 import { SwitchboardMetrics } from '@switchboard/metrics';
 import { mountQueueBoard } from './admin/queue-board.js';
 import { ApiModule } from './api.module.js';
 import { mountOpenApi } from './docs/openapi.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
+import { hardenHttp } from './http/http-hardening.js';
+import { validationError } from './http/validation-error.js';
 import { registerWebhookRoutes } from './webhooks/webhook-routes.js';
 
 export const API_VERSION = '0.1.0';
@@ -27,6 +35,7 @@ function requestId(req: IncomingMessage): string {
 export async function createApiApp(
   config: AppConfig,
   discovery: DiscoveryResult,
+  options: { logDestination?: Parameters<typeof createRequestLogger>[1] } = {},
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     genReqId: requestId,
@@ -43,7 +52,25 @@ export async function createApiApp(
   );
   app.useLogger(app.get(PinoNestLogger));
   app.useGlobalFilters(new ApiExceptionFilter());
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: validationError,
+    }),
+  );
+  hardenHttp(app);
+  // Token names the plugins declare are secrets in every log line (connections' own renames are
+  // learned by the webhook route).
+  for (const { webhooks } of discovery.loaded.map((p) => p.manifest)) {
+    registerSecretNames({ header: webhooks.tokenHeader, queryParam: webhooks.tokenQueryParam });
+  }
+  registerRequestLog(
+    app.getHttpAdapter().getInstance() as unknown as HookTarget,
+    createRequestLogger(config, options.logDestination),
+    { enabled: config.logRequests },
+  );
   app.enableShutdownHooks();
   mountOpenApi(app, API_VERSION);
   registerWebhookRoutes(app, config.webhook.bodyLimitBytes);

@@ -155,8 +155,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
 /**
  * Why an ADMIN_TOKEN is too weak to guard the API, or undefined: whitespace, fewer than 24
- * characters, fewer than 10 distinct characters, or under 96 bits by the character frequencies
- * (24 spaces, "aaaa…", "123412341234…" all fail; `openssl rand -hex 24` has about 190).
+ * characters, fewer than 10 distinct characters, one short pattern repeated, or under 64 bits by
+ * the character frequencies (24 spaces, "aaaa…", "abcdefghij" x 3 all fail; `openssl rand -hex 24`
+ * has about 170).
  */
 export function adminTokenWeakness(token: string): string | undefined {
   if (/\s/.test(token)) return 'contains whitespace';
@@ -164,9 +165,10 @@ export function adminTokenWeakness(token: string): string | undefined {
   const counts = new Map<string, number>();
   for (const c of token) counts.set(c, (counts.get(c) ?? 0) + 1);
   if (counts.size < 10) return 'has fewer than 10 different characters';
+  if (/^(.{1,16}?)\1+$/s.test(token)) return 'is one short pattern repeated';
   let bitsPerChar = 0;
   for (const n of counts.values()) bitsPerChar -= (n / token.length) * Math.log2(n / token.length);
-  if (bitsPerChar * token.length < 96) return 'is too predictable (under 96 bits)';
+  if (bitsPerChar * token.length < 64) return 'is too predictable (under 64 bits)';
   return undefined;
 }
 

@@ -36,10 +36,11 @@ export class AuthGuard implements CanActivate {
         message: 'send an API key or the admin token as "Authorization: Bearer <key>"',
       });
     }
+    // Recorded before the scope check, so the request log names the caller of a 403 too.
+    request.principal = principal;
     if (!principal.scopes.includes(scope)) {
       throw new ForbiddenException({ error: 'forbidden', message: `this key lacks the "${scope}" scope` });
     }
-    request.principal = principal;
     return true;
   }
 }

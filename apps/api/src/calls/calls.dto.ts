@@ -1,18 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { CALL_STATUSES } from '@switchboard/core';
 import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsTimestamp, PROVIDER_ID } from '../http/field-rules.js';
 
 /** Filters shared by the call list and the live stream. */
 export class CallFilterQuery {
@@ -21,10 +11,17 @@ export class CallFilterQuery {
   @IsUUID()
   connection?: string;
 
-  @ApiPropertyOptional({ example: 'ringba' })
+  @ApiPropertyOptional({ description: 'Same as `connection` (the name the connection resource uses)' })
   @IsOptional()
-  @IsString()
-  @MaxLength(50)
+  @IsUUID()
+  connectionId?: string;
+
+  @ApiPropertyOptional({
+    example: 'ringba',
+    description: 'Plugin type id (lower-case letters, digits, dashes)',
+  })
+  @IsOptional()
+  @Matches(PROVIDER_ID, { message: 'provider must be a plugin type id such as "ringba"' })
   provider?: string;
 
   @ApiPropertyOptional({ enum: CALL_STATUSES })
@@ -40,14 +37,16 @@ export class CallFilterQuery {
 }
 
 export class ListCallsQuery extends CallFilterQuery {
-  @ApiPropertyOptional({ description: 'Calls started at or after this time (ISO 8601)' })
+  @ApiPropertyOptional({
+    description: 'Calls started at or after this time (2024-01-31 or 2024-01-31T12:00:00Z)',
+  })
   @IsOptional()
-  @IsISO8601()
+  @IsTimestamp()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Calls started before this time (ISO 8601)' })
+  @ApiPropertyOptional({ description: 'Calls started before this time (2024-01-31 or 2024-01-31T12:00:00Z)' })
   @IsOptional()
-  @IsISO8601()
+  @IsTimestamp()
   to?: string;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })

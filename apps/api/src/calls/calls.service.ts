@@ -1,6 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { CallRepository } from '@switchboard/persistence';
 import { CallCache, toCallView, type CallView } from '@switchboard/pipeline';
+import { parseTimestamp } from '../http/field-rules.js';
 import { decodeCursor, keysetPage } from '../http/keyset-page.js';
 import type { ListCallsQuery } from './calls.dto.js';
 
@@ -25,12 +26,12 @@ export class CallsService {
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const rows = await this.calls.list(
       {
-        connectionId: query.connection,
+        connectionId: query.connection ?? query.connectionId,
         provider: query.provider,
         status: query.status,
         campaignExternalId: query.campaign,
-        from: query.from ? new Date(query.from) : undefined,
-        to: query.to ? new Date(query.to) : undefined,
+        from: parseTimestamp(query.from),
+        to: parseTimestamp(query.to),
       },
       limit + 1,
       after ? { startedAtUs: after.at, id: after.id } : undefined,

@@ -9,8 +9,9 @@ const RETRY_MS = 3_000;
 
 export function matchesFilter(event: LiveCallEvent, filter: CallFilterQuery): boolean {
   const call = event.call;
+  const connection = filter.connection ?? filter.connectionId;
   return (
-    (!filter.connection || call.connectionId === filter.connection) &&
+    (!connection || call.connectionId === connection) &&
     (!filter.provider || call.provider === filter.provider) &&
     (!filter.status || call.status === filter.status) &&
     (!filter.campaign || call.campaignExternalId === filter.campaign)

@@ -9,6 +9,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
+import { IsOptionalNotNull, PROVIDER_ID } from '../http/field-rules.js';
 
 const CIDR = /^[0-9a-fA-F:.]+(\/\d{1,3})?$/;
 
@@ -36,7 +37,7 @@ export class CreateConnectionDto {
     default: 'live',
     description: 'shadow = receive and log webhooks without processing',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(['live', 'shadow'])
   mode?: 'live' | 'shadow';
 
@@ -44,7 +45,7 @@ export class CreateConnectionDto {
     example: { apiBaseUrl: 'http://127.0.0.1:4010' },
     description: 'Plugin and platform settings',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   settings?: Record<string, unknown>;
 
@@ -52,7 +53,7 @@ export class CreateConnectionDto {
     example: ['203.0.113.0/24'],
     description: 'Webhook source addresses allowed (empty = any)',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString({ each: true })
   @Matches(CIDR, { each: true })
   ipAllowlist?: string[];
@@ -61,42 +62,42 @@ export class CreateConnectionDto {
     default: true,
     description: 'Check the credentials against the provider before saving',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   validate?: boolean;
 }
 
 export class UpdateConnectionDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
   name?: string;
 
   @ApiPropertyOptional({ enum: ['live', 'shadow'] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(['live', 'shadow'])
   mode?: 'live' | 'shadow';
 
   @ApiPropertyOptional({ description: 'false stops webhooks (404) and syncs for this connection' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   active?: boolean;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   settings?: Record<string, unknown>;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString({ each: true })
   @Matches(CIDR, { each: true })
   ipAllowlist?: string[];
 
   @ApiPropertyOptional({ description: 'Replaces the stored credentials' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   credentials?: Record<string, unknown>;
 }
@@ -106,4 +107,11 @@ export class RotateSecretDto {
   @IsOptional()
   @IsBoolean()
   keepPrevious?: boolean;
+}
+
+export class ListConnectionsQuery {
+  @ApiPropertyOptional({ example: 'ringba', description: 'Only connections of this plugin type' })
+  @IsOptional()
+  @Matches(PROVIDER_ID, { message: 'provider must be a plugin type id such as "ringba"' })
+  provider?: string;
 }

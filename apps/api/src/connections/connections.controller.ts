@@ -1,8 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AppConfig } from '@switchboard/config';
 import { ConnectionService } from '@switchboard/connections';
+import { ProviderRegistry } from '@switchboard/core';
 import { RequireScope } from '../auth/auth.guard.js';
-import { CreateConnectionDto, RotateSecretDto, UpdateConnectionDto } from './connection.dto.js';
+import { checkApiBaseUrl } from './api-base-url.policy.js';
+import {
+  CreateConnectionDto,
+  ListConnectionsQuery,
+  RotateSecretDto,
+  UpdateConnectionDto,
+} from './connection.dto.js';
 
 /** Operators manage provider connections here; credentials go in, never come out. */
 @ApiTags('connections')
@@ -10,18 +18,28 @@ import { CreateConnectionDto, RotateSecretDto, UpdateConnectionDto } from './con
 @RequireScope('admin')
 @Controller('connections')
 export class ConnectionsController {
-  constructor(private readonly connections: ConnectionService) {}
+  constructor(
+    private readonly connections: ConnectionService,
+    private readonly registry: ProviderRegistry,
+    private readonly config: AppConfig,
+  ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a connection; the webhook secret is returned once' })
+  @ApiOperation({
+    summary:
+      'Create a connection; the webhook secret is returned once. settings.apiBaseUrl must be on the host ' +
+      'the plugin declares unless ALLOW_CUSTOM_API_BASE_URLS=true. A refused credential check answers ' +
+      '422 with the provider status and a short reason, never the provider body.',
+  })
   create(@Body() body: CreateConnectionDto) {
+    if (this.registry.has(body.provider)) this.checkSettings(body.provider, body.settings);
     return this.connections.create(body);
   }
 
   @Get()
   @ApiOperation({ summary: 'List connections (secrets masked)' })
-  list(@Query('provider') provider?: string) {
-    return this.connections.list({ provider }).then((items) => ({ items }));
+  list(@Query() query: ListConnectionsQuery) {
+    return this.connections.list({ provider: query.provider }).then((items) => ({ items }));
   }
 
   @Get(':id')
@@ -33,7 +51,11 @@ export class ConnectionsController {
   @ApiOperation({
     summary: 'Change name, mode (live/shadow), active flag, settings, IP allowlist or credentials',
   })
-  update(@Param('id') id: string, @Body() body: UpdateConnectionDto) {
+  async update(@Param('id') id: string, @Body() body: UpdateConnectionDto) {
+    if (body.settings !== undefined) {
+      const { provider } = await this.connections.get(id);
+      this.checkSettings(provider, body.settings);
+    }
     return this.connections.update(id, body);
   }
 
@@ -63,8 +85,17 @@ export class ConnectionsController {
 
   @Post(':id/validate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Check the stored credentials against the provider' })
+  @ApiOperation({
+    summary:
+      'Check the stored credentials against the provider ({valid}); a provider failure answers 502 with ' +
+      'its HTTP status and a short reason, never the provider body',
+  })
   validate(@Param('id') id: string) {
     return this.connections.validate(id);
+  }
+
+  private checkSettings(provider: string, settings: Record<string, unknown> | undefined): void {
+    if (!this.registry.has(provider)) return;
+    checkApiBaseUrl(settings, this.registry.manifest(provider), this.config.allowCustomApiBaseUrls);
   }
 }

@@ -9,6 +9,9 @@ import {
 import { ConnectionError } from '@switchboard/connections';
 import { ProviderError, SwitchboardError, UnknownProviderError } from '@switchboard/core';
 import type { ApiErrorBody } from './api-error.js';
+import { JsonBodyError } from './json-body.js';
+import { credentialsRefusedBody, providerFailureBody } from './provider-failure.js';
+import { redactSecretsInText } from '@switchboard/logging';
 
 const CONNECTION_STATUS: Record<ConnectionError['code'], number> = {
   connection_not_found: 404,
@@ -38,6 +41,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<{ id?: string; method?: string; url?: string }>();
     const body = this.toBody(exception);
     body.requestId = request?.id;
+    if (exception instanceof ProviderError || isCredentialsRefused(exception)) {
+      // What the provider said stays in the log (redacted), never in the answer.
+      this.logger.warn({
+        msg: 'provider call failed',
+        requestId: request?.id,
+        error: redactSecretsInText((exception as Error).message),
+      });
+    }
     // Deliberate 5xx answers (readiness 503, provider 502) are not server faults; only the
     // unexpected ones are logged as errors, with the stack, under the request id.
     if (
@@ -58,6 +69,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown): ApiErrorBody {
+    if (isCredentialsRefused(exception)) return credentialsRefusedBody(exception.message);
     if (exception instanceof ConnectionError) {
       return {
         statusCode: CONNECTION_STATUS[exception.code],
@@ -69,15 +81,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof UnknownProviderError) {
       return { statusCode: 404, error: exception.code, message: exception.message };
     }
-    if (exception instanceof ProviderError) {
-      // The provider failed us, not the client: 502, with the provider's error code.
-      return {
-        statusCode: 502,
-        error: exception.code,
-        message: exception.message,
-        details: { provider: exception.provider, retryable: exception.retryable },
-      };
-    }
+    if (exception instanceof ProviderError) return providerFailureBody(exception);
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
@@ -98,12 +102,26 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof SwitchboardError) {
       return { statusCode: 400, error: exception.code, message: exception.message };
     }
-    if ((exception as { statusCode?: number })?.statusCode === 413) {
+    if (exception instanceof JsonBodyError) {
+      return {
+        statusCode: 400,
+        error: exception.code,
+        message: exception.message,
+        details: { field: exception.field },
+      };
+    }
+    const status = (exception as { statusCode?: number })?.statusCode;
+    if (status === 413) {
       return {
         statusCode: 413,
         error: 'payload_too_large',
         message: 'request body is larger than the configured limit',
       };
+    }
+    // Fastify's own client errors (unsupported media type, bad content-length, ...): their messages
+    // describe the request, not the server.
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return { statusCode: status, error: codeFor(status), message: (exception as Error).message };
     }
     return {
       statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
@@ -111,6 +129,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
       message: 'internal error; see the server log for the request id',
     };
   }
+}
+
+function isCredentialsRefused(exception: unknown): exception is ConnectionError {
+  return exception instanceof ConnectionError && exception.code === 'credentials_refused';
 }
 
 function codeFor(status: number): string {
@@ -125,6 +147,7 @@ function codeFor(status: number): string {
     415: 'unsupported_media_type',
     422: 'unprocessable_entity',
     429: 'rate_limited',
+    501: 'not_supported',
     503: 'service_unavailable',
   };
   return known[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');

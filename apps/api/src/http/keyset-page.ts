@@ -1,6 +1,11 @@
 import { BadRequestException } from '@nestjs/common';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * Microseconds since 1970 of 9999-12-31: cursor times beyond it overflow PostgreSQL's timestamptz
+ * arithmetic (a forged `"t":"9223372036854775807"` was a 500). No listing sorts on such times.
+ */
+const MAX_CURSOR_US = 253_402_300_799_999_999n;
 
 /** Where a listing stopped: the sort time in microseconds (null sorts last) and the row id. */
 export interface KeysetPosition {
@@ -24,14 +29,21 @@ export function decodeCursor(cursor: string, options: { timeRequired?: boolean }
       i: unknown;
     };
     if (typeof i !== 'string' || !UUID.test(i)) throw new Error('bad id');
-    if (t === null ? options.timeRequired : !/^-?\d{1,19}$/.test(String(t))) throw new Error('bad time');
+    if (t === null ? options.timeRequired : !isCursorTime(t)) throw new Error('bad time');
     return { at: t === null ? null : String(t), id: i };
   } catch {
     throw new BadRequestException({
       error: 'invalid_cursor',
       message: 'cursor is not one this API returned',
+      details: { field: 'cursor' },
     });
   }
+}
+
+function isCursorTime(t: unknown): boolean {
+  if (typeof t !== 'string' || !/^-?\d{1,19}$/.test(t)) return false;
+  const us = BigInt(t);
+  return us <= MAX_CURSOR_US && us >= -MAX_CURSOR_US;
 }
 
 /**

@@ -15,6 +15,7 @@ import { WebhookLogRepository, type WebhookLogFilter } from '@switchboard/persis
 import { ReplayError, ReplayService, type ReplayResult } from '@switchboard/pipeline';
 import { RequireScope } from '../auth/auth.guard.js';
 import { BulkReplayDto, ListWebhookLogsQuery, type WebhookLogFilterDto } from './webhook-logs.dto.js';
+import { parseTimestamp } from '../http/field-rules.js';
 import { decodeCursor, keysetPage } from '../http/keyset-page.js';
 import { toWebhookLogView } from './webhook-log.view.js';
 
@@ -81,8 +82,8 @@ function toFilter(dto: WebhookLogFilterDto): WebhookLogFilter {
     connectionId: dto.connection,
     provider: dto.provider,
     status: dto.status,
-    from: dto.from ? new Date(dto.from) : undefined,
-    to: dto.to ? new Date(dto.to) : undefined,
+    from: parseTimestamp(dto.from),
+    to: parseTimestamp(dto.to),
   };
 }
 

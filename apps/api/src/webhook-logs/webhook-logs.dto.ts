@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsTimestamp, PROVIDER_ID } from '../http/field-rules.js';
 
 export const WEBHOOK_LOG_STATUSES = [
   'received',
@@ -19,8 +20,7 @@ export class WebhookLogFilterDto {
 
   @ApiPropertyOptional({ example: 'ringba' })
   @IsOptional()
-  @IsString()
-  @MaxLength(50)
+  @Matches(PROVIDER_ID, { message: 'provider must be a plugin type id such as "ringba"' })
   provider?: string;
 
   @ApiPropertyOptional({ enum: WEBHOOK_LOG_STATUSES, example: 'failed' })
@@ -28,14 +28,14 @@ export class WebhookLogFilterDto {
   @IsIn(WEBHOOK_LOG_STATUSES)
   status?: (typeof WEBHOOK_LOG_STATUSES)[number];
 
-  @ApiPropertyOptional({ description: 'Received at or after (ISO 8601)' })
+  @ApiPropertyOptional({ description: 'Received at or after (2024-01-31 or 2024-01-31T12:00:00Z)' })
   @IsOptional()
-  @IsISO8601()
+  @IsTimestamp()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Received before (ISO 8601)' })
+  @ApiPropertyOptional({ description: 'Received before (2024-01-31 or 2024-01-31T12:00:00Z)' })
   @IsOptional()
-  @IsISO8601()
+  @IsTimestamp()
   to?: string;
 }
 

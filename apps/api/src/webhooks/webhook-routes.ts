@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { registerSecretNames } from '@switchboard/logging';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   WebhookIngress,
@@ -85,6 +86,10 @@ export function registerWebhookRoutes(app: NestFastifyApplication, bodyLimitByte
         const admission = await ingress.admit(head);
         if ('reply' in admission) return send(request, reply, admission.reply);
         current.admitted = admission.admitted;
+        // A connection may rename its token header / query parameter: the request log must know.
+        for (const header of admission.admitted.connection.secrets.headers) registerSecretNames({ header });
+        for (const queryParam of admission.admitted.connection.secrets.query)
+          registerSecretNames({ queryParam });
       },
       handler: async (request, reply) => {
         const admitted = state.get(request)?.admitted;
