@@ -325,7 +325,8 @@ export class TrackDriveAdapter implements CallTrackingProvider {
   }
 
   mapWebhook(request: InboundWebhook): NormalizedCallEvent {
-    return mapTrackDriveWebhook(request);
+    const timeZone = this.ctx.settings.timeZone;
+    return mapTrackDriveWebhook(request, { timeZone: typeof timeZone === 'string' ? timeZone : undefined });
   }
 
   // ---- numbers and campaigns ------------------------------------------------------------------

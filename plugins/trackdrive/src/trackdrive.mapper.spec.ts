@@ -85,6 +85,11 @@ describe('mapCallRecord', () => {
         caller_state: 'CO',
         caller_country: 'US',
         offer_converted: 'Converted',
+        publisherId: '30001',
+        publisherName: 'Publisher North',
+        publisherSubId: 'sub-3',
+        buyerId: '40001',
+        buyerName: 'Acme Insurance Agency',
       },
       providerData: record,
     });

@@ -3,9 +3,11 @@ import {
   MappingError,
   readBoolean,
   readDate,
-  readDecimal,
   readInteger,
   readString,
+  isSecretKey,
+  PayloadReader,
+  withoutSecretKeys,
   toE164,
   type CallStatus,
   type Campaign,
@@ -24,21 +26,29 @@ export type TrackDriveRecord = Record<string, unknown>;
  * (`trackdrive_call_uuid`, `caller_id`) and nested objects, so one mapper reads all of them.
  */
 const FIELDS = {
-  id: ['uuid', 'call_uuid', 'trackdrive_call_uuid', 'td_uuid'],
+  id: ['uuid', 'call_uuid', 'trackdrive_call_uuid', 'td_uuid', 'call_id'],
   offerId: ['offer_id', 'offer.id'],
   offerName: ['offer_name', 'offer', 'offer.name'],
-  tracking: ['number_called', 'called_number', 'tracking_number', 'number', 'number.number', 'phone_number'],
-  caller: ['caller_number', 'caller_id', 'caller', 'from'],
+  tracking: [
+    'number_called',
+    'called_number',
+    'tracking_number',
+    'number',
+    'number.number',
+    'phone_number',
+    'numberCalled',
+  ],
+  caller: ['caller_number', 'caller_id', 'caller', 'from', 'callerNumber', 'callerId'],
   destination: ['connected_to', 'buyer_number', 'forwarded_to', 'to'],
   startedAt: ['created_at', 'started_at', 'call_start_time_utc'],
   answeredAt: ['answered_at', 'connected_at'],
   endedAt: ['ended_at', 'end_time'],
   totalDuration: ['total_duration', 'duration'],
-  connectedDuration: ['answered_duration', 'agent_duration'],
+  connectedDuration: ['answered_duration', 'agent_duration', 'answeredDuration'],
   recordingUrl: ['recording_url', 'recording.url'],
   converted: ['buyer_converted'],
-  revenue: ['revenue', 'buyer_revenue'],
-  payout: ['payout', 'traffic_source_payout'],
+  revenue: ['revenue', 'buyer_revenue', 'buyerRevenue'],
+  payout: ['payout', 'traffic_source_payout', 'trafficSourcePayout'],
   totalCost: ['total_cost'],
   status: ['status'],
   subStatus: ['sub_status', 'substatus'],
@@ -58,6 +68,13 @@ const TAG_FIELDS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['caller_state', ['caller_state', 'geo_state']],
   ['caller_country', ['caller_country']],
   ['offer_converted', ['offer_converted', 'traffic_source_converted']],
+  // The same parties under the names Ringba and Retreaver calls use: the traffic source is the
+  // publisher, the buyer is the buyer (TrackDrive has no separate target).
+  ['publisherId', ['traffic_source_id', 'traffic_source.id', 'user_traffic_source_id']],
+  ['publisherName', ['traffic_source', 'traffic_source_name', 'traffic_source.name']],
+  ['publisherSubId', ['sub_id']],
+  ['buyerId', ['buyer_id', 'buyer.id', 'user_buyer_id']],
+  ['buyerName', ['buyer', 'buyer_name', 'buyer.name']],
 ];
 
 /** Value at a dotted path ("offer.name"); only descends into plain objects. */
@@ -87,6 +104,33 @@ function pick<T>(record: TrackDriveRecord, paths: readonly string[], read: (v: u
   return undefined;
 }
 
+/** The first scalar field present (not empty) among `paths`, with its path. */
+function found(
+  record: TrackDriveRecord,
+  paths: readonly string[],
+): { path: string; value: unknown } | undefined {
+  for (const path of paths) {
+    const value = at(record, path);
+    if (value === undefined || value === null) continue;
+    // Objects are containers (`number: {number: ...}`): their fields have paths of their own.
+    if (typeof value === 'object' && !(value instanceof Date)) continue;
+    if (typeof value === 'string' && readString(value) === undefined) continue;
+    return { path, value };
+  }
+  return undefined;
+}
+
+/** Reads the first present field with a strict reader; a bad value becomes a warning. */
+function strict<T>(
+  record: TrackDriveRecord,
+  paths: readonly string[],
+  field: string,
+  read: (field: string, value: unknown, source?: string) => T | undefined,
+): T | undefined {
+  const hit = found(record, paths);
+  return hit === undefined ? undefined : read(field, hit.value, hit.path);
+}
+
 /**
  * `buyer_converted` arrives as a boolean, "true"/"1", or — in the default serializer, as seen in
  * third-party code — as the label "Converted" / "Not Converted".
@@ -102,11 +146,6 @@ export function readConversion(value: unknown): boolean | undefined {
 
 function readPhone(value: unknown): string | undefined {
   return toE164(readString(value));
-}
-
-function readUrl(value: unknown): string | undefined {
-  const text = readString(value);
-  return text && /^https?:\/\/\S+$/i.test(text) ? text : undefined;
 }
 
 function readNonNegativeInteger(value: unknown): number | undefined {
@@ -152,11 +191,12 @@ function readTags(record: TrackDriveRecord): Record<string, string> | undefined 
         const entry = item as TrackDriveRecord;
         const key = readString(entry.key ?? entry.name ?? entry.token);
         const value = tagValue(entry.value);
-        if (key && value !== undefined) tags[key] = value;
+        if (key && value !== undefined && !isSecretKey(key)) tags[key] = value;
       }
     }
   } else if (tokenValues && typeof tokenValues === 'object') {
     for (const [key, raw] of Object.entries(tokenValues)) {
+      if (isSecretKey(key)) continue;
       const value = tagValue(raw);
       if (value !== undefined) tags[key] = value;
     }
@@ -180,14 +220,23 @@ function tagValue(raw: unknown): string | undefined {
  * Maps a TrackDrive call (API record, subscription payload, or a body rendered from our webhook
  * template) to the normalized call. Throws MappingError when the call uuid is missing.
  */
-export function mapCallRecord(record: TrackDriveRecord): NormalizedCall {
+export function mapCallRecord(
+  record: TrackDriveRecord,
+  reader: PayloadReader = new PayloadReader(),
+): NormalizedCall {
   const externalId = readCallId(record);
   if (externalId === undefined) {
     throw new MappingError(TRACKDRIVE, 'call has no usable "uuid" (call uuid)', 'uuid');
   }
-  const endedAt = pick(record, FIELDS.endedAt, readDate);
-  const connectedDurationSeconds = pick(record, FIELDS.connectedDuration, readNonNegativeInteger);
-  let answeredAt = pick(record, FIELDS.answeredAt, readDate);
+  const r = reader;
+  const endedAt = strict(record, FIELDS.endedAt, 'endedAt', r.date.bind(r));
+  const connectedDurationSeconds = strict(
+    record,
+    FIELDS.connectedDuration,
+    'connectedDurationSeconds',
+    r.duration.bind(r),
+  );
+  let answeredAt = strict(record, FIELDS.answeredAt, 'answeredAt', r.date.bind(r));
   // No answer time in the record: the buyer leg's talk time counted back from the end is the
   // best estimate (hold and IVR time come before the answer, so they do not skew it).
   if (!answeredAt && endedAt && connectedDurationSeconds && connectedDurationSeconds > 0) {
@@ -196,33 +245,59 @@ export function mapCallRecord(record: TrackDriveRecord): NormalizedCall {
   const offerName = pick(record, FIELDS.offerName, (v) =>
     typeof v === 'object' ? undefined : readString(v),
   );
+  const rawStatus = pickString(record, FIELDS.status);
+  if (rawStatus !== undefined && mapTrackDriveStatus(rawStatus) === undefined) {
+    const sub = pickString(record, FIELDS.subStatus);
+    if (sub === undefined || mapTrackDriveStatus(sub) === undefined) {
+      r.warn(
+        'status',
+        `status "${rawStatus}" is not a TrackDrive status Switchboard knows; derived from the call`,
+        rawStatus,
+      );
+    }
+  }
+  const phone = (paths: readonly string[], field: string) => {
+    const hit = found(record, paths);
+    if (hit === undefined) return undefined;
+    const e164 = readPhone(hit.value);
+    if (e164 === undefined) r.warn(field, `${hit.path} is not a phone number`, hit.value, hit.path);
+    return e164;
+  };
+  const conversion = found(record, FIELDS.converted);
+  const converted = conversion === undefined ? undefined : readConversion(conversion.value);
+  if (conversion !== undefined && converted === undefined) {
+    r.warn('converted', `${conversion.path} is not a conversion flag`, conversion.value, conversion.path);
+  }
   const call: NormalizedCall = {
     externalId,
     status: readStatus(record),
     campaignExternalId: pickString(record, FIELDS.offerId),
     campaignName: offerName,
-    trackingNumber: pick(record, FIELDS.tracking, readPhone),
-    callerNumber: pick(record, FIELDS.caller, readPhone),
-    destinationNumber: pick(record, FIELDS.destination, readPhone),
-    startedAt: pick(record, FIELDS.startedAt, readDate),
+    trackingNumber: phone(FIELDS.tracking, 'trackingNumber'),
+    callerNumber: phone(FIELDS.caller, 'callerNumber'),
+    destinationNumber: phone(FIELDS.destination, 'destinationNumber'),
+    startedAt: strict(record, FIELDS.startedAt, 'startedAt', r.date.bind(r)),
     answeredAt,
     endedAt,
-    durationSeconds: pick(record, FIELDS.totalDuration, readNonNegativeInteger),
+    durationSeconds: strict(record, FIELDS.totalDuration, 'durationSeconds', r.duration.bind(r)),
     connectedDurationSeconds,
-    recordingUrl: pick(record, FIELDS.recordingUrl, readUrl),
-    converted: pick(record, FIELDS.converted, readConversion),
-    revenue: pick(record, FIELDS.revenue, readDecimal),
-    payout: pick(record, FIELDS.payout, readDecimal),
-    cost: pick(record, FIELDS.totalCost, readDecimal) ?? costFromParts(record),
+    recordingUrl: strict(record, FIELDS.recordingUrl, 'recordingUrl', r.url.bind(r)),
+    converted,
+    revenue: strict(record, FIELDS.revenue, 'revenue', r.money.bind(r)),
+    payout: strict(record, FIELDS.payout, 'payout', r.money.bind(r)),
+    cost: strict(record, FIELDS.totalCost, 'cost', r.money.bind(r)) ?? costFromParts(record, r),
     tags: readTags(record),
-    providerData: record,
+    providerData: withoutSecretKeys(record),
   };
   return dropUndefined(call);
 }
 
 /** TrackDrive's cost split in two fields, added when either is present. */
-function costFromParts(record: Record<string, unknown>): string | undefined {
-  const parts = [readDecimal(record.trackdrive_cost), readDecimal(record.provider_cost)];
+function costFromParts(record: Record<string, unknown>, r: PayloadReader): string | undefined {
+  const parts = [
+    r.money('cost', record.trackdrive_cost, 'trackdrive_cost'),
+    r.money('cost', record.provider_cost, 'provider_cost'),
+  ];
   return parts.some((p) => p !== undefined) ? addDecimals(...parts) : undefined;
 }
 

@@ -103,7 +103,6 @@ describe('webhook templates', () => {
       caller_number: '[caller_id]',
       total_duration: '[total_duration]',
       payout: '[payout]',
-      revenue: '[revenue]',
       buyer: '[buyer_name]',
       geo_state: '[geo_state]',
     });
@@ -179,8 +178,9 @@ describe('describeWebhook', () => {
       'call.completed',
     );
     expect(describeTrackDriveWebhook(inbound({ body: { uuid: UUID, status: 'forwarded' } })).eventType).toBe(
-      'call.updated',
+      'call.answered',
     );
+    expect(describeTrackDriveWebhook(inbound({ body: { uuid: UUID } })).eventType).toBe('call.updated');
   });
 
   it('has no event id when the payload has no call id, without throwing', () => {
@@ -231,6 +231,7 @@ describe('mapWebhook', () => {
         cost: '0.0700',
         tags: {
           buyer: 'Acme Insurance Agency',
+          buyerName: 'Acme Insurance Agency',
           hangup_cause: 'NORMAL_CLEARING',
           caller_state: 'CO',
           offer_converted: 'true',

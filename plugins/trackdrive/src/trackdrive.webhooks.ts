@@ -1,7 +1,10 @@
 import {
   isFinalStatus,
+  PayloadReader,
+  payloadFingerprint,
   ProviderError,
   readString,
+  withoutSecretKeys,
   type CallStatus,
   type InboundWebhook,
   type NormalizedCall,
@@ -13,7 +16,9 @@ import {
 import { TRACKDRIVE } from './trackdrive.constants.js';
 import {
   mapCallRecord,
+  pickString,
   readCallId,
+  readConversion,
   readStatus,
   readUpdatedAt,
   unwrapCallPayload,
@@ -33,33 +38,35 @@ export const TOKEN_QUERY_PARAM = 'token';
 export const EVENT_QUERY_PARAM = 'event';
 
 /**
- * The JSON body operators paste into a TrackDrive outgoing webhook: our keys are TrackDrive's own
- * API field names, so one mapper reads API records, subscription payloads and these bodies.
- * Token names: `call_uuid`, `caller_id`, `total_duration`, `payout`, `revenue`, `provider_cost`,
- * `buyer_name`, `geo_state` are documented; the others follow TrackDrive's token categories but
- * their exact names are inferred. A token TrackDrive does not know is left blank or unreplaced,
- * and both read as "absent".
+ * The JSON body operators paste into a TrackDrive outgoing webhook. Only tokens TrackDrive
+ * documents are used (TRACKDRIVE_DOCUMENTED_TOKENS); each key is the TrackDrive API field the token
+ * fills, so one mapper reads API records, subscription payloads and these bodies. The documented
+ * tokens say nothing about the campaign (offer), numbers, times or revenue: the API subscription
+ * (registerWebhook), which posts the whole call, or the scheduled sync fills those.
  */
 export const TRACKDRIVE_BODY_TOKENS: ReadonlyArray<readonly [string, string]> = [
   ['uuid', 'call_uuid'],
-  ['status', 'status'],
   ['caller_number', 'caller_id'],
-  ['number_called', 'number_called'],
-  ['connected_to', 'buyer_number'],
-  ['offer_id', 'offer_id'],
-  ['offer_name', 'offer_name'],
   ['buyer', 'buyer_name'],
-  ['created_at', 'call_start_time_utc'],
   ['total_duration', 'total_duration'],
-  ['agent_duration', 'agent_duration'],
-  ['revenue', 'revenue'],
   ['payout', 'payout'],
-  ['provider_cost', 'provider_cost'],
-  ['buyer_converted', 'buyer_converted'],
-  ['offer_converted', 'offer_converted'],
-  ['recording_url', 'recording_url'],
-  ['hangup_cause', 'hangup_cause'],
   ['geo_state', 'geo_state'],
+];
+
+/**
+ * Tokens TrackDrive documents for outgoing webhooks and posts (shared/providers D6, D12, D13 [C]):
+ * the system tokens named in the token overview, the buyer-post tokens and the TD-to-TD tokens.
+ */
+export const TRACKDRIVE_DOCUMENTED_TOKENS: readonly string[] = [
+  'caller_id',
+  'total_duration',
+  'payout',
+  'geo_state',
+  'buyer_name',
+  'trackdrive_call_uuid',
+  'trackdrive_subdomain',
+  'lead_token',
+  'call_uuid',
 ];
 
 export function webhookBodyTemplate(): string {
@@ -120,6 +127,10 @@ export function buildWebhookTemplates(config: WebhookConfig): WebhookTemplate[] 
 
 interface WebhookPayload {
   trigger: TrackDriveTrigger;
+  /** The payload named no trigger (nor a subscription event): it was read from the call's state. */
+  inferred: boolean;
+  /** An `event` value that names nothing we know (kept for the warning). */
+  unknownEvent?: string;
   /** Body fields over query fields; what the mapper reads. */
   record: TrackDriveRecord;
   /** What TrackDrive sent, untouched (the body, or the query when there is no body). */
@@ -159,26 +170,45 @@ export function readWebhookPayload(request: InboundWebhook): WebhookPayload {
     : body && typeof body === 'object'
       ? (body as Record<string, unknown>)
       : query;
-  return { trigger: readTrigger(request, body, record), record, original };
+  return { ...readTrigger(request, body, record), record, original: withoutSecretKeys(original) };
 }
 
 /**
  * Which trigger fired: our `event` query parameter; else a TrackDrive subscription event named in
- * the payload; else a guess from the status (final -> completed, otherwise updated).
+ * the payload; else inferred from the call's state (inferTrigger).
  */
-function readTrigger(request: InboundWebhook, body: unknown, record: TrackDriveRecord): TrackDriveTrigger {
+function readTrigger(
+  request: InboundWebhook,
+  body: unknown,
+  record: TrackDriveRecord,
+): { trigger: TrackDriveTrigger; inferred: boolean; unknownEvent?: string } {
   const fromQuery = readString(firstValue(request.query?.[EVENT_QUERY_PARAM]));
-  if (isTrackDriveTrigger(fromQuery)) return fromQuery;
+  if (isTrackDriveTrigger(fromQuery)) return { trigger: fromQuery, inferred: false };
   const bodyEvent =
     body && typeof body === 'object' && !Array.isArray(body)
       ? readString((body as TrackDriveRecord).event)
       : undefined;
   const named = bodyEvent ?? readString(record.event);
-  if (isTrackDriveTrigger(named)) return named;
+  if (isTrackDriveTrigger(named)) return { trigger: named, inferred: false };
   const fromSubscription = triggerForSubscriptionEvent(named);
-  if (fromSubscription) return fromSubscription;
+  if (fromSubscription) return { trigger: fromSubscription, inferred: false };
+  return { trigger: inferTrigger(record), inferred: true, unknownEvent: fromQuery ?? named };
+}
+
+/**
+ * The trigger of a payload that names none, from the call's state, most advanced first: a final
+ * status or an end time -> completed; buyer_converted -> converted; an answer time, talk time or
+ * a connected status -> answered; a recording URL -> recording; a live status -> incoming;
+ * nothing to go on -> updated.
+ */
+export function inferTrigger(record: TrackDriveRecord): TrackDriveTrigger {
   const status = readStatus(record);
-  return status && isFinalStatus(status) ? 'completed' : 'updated';
+  if ((status && isFinalStatus(status)) || pickString(record, ['ended_at', 'end_time'])) return 'completed';
+  if (readConversion(record.buyer_converted) === true) return 'converted';
+  if (status === 'in_progress' || pickString(record, ['answered_at', 'connected_at'])) return 'answered';
+  if (pickString(record, ['recording_url', 'recording.url'])) return 'recording';
+  if (status === 'ringing') return 'incoming';
+  return 'updated';
 }
 
 /**
@@ -195,26 +225,50 @@ function endedStatus(call: NormalizedCall): CallStatus | undefined {
   return undefined;
 }
 
-/** Stable per (call, trigger); `updated` fires many times, so its id includes the change time. */
-function eventIdFor(callId: string | undefined, trigger: TrackDriveTrigger, record: TrackDriveRecord) {
+/**
+ * Stable per (call, trigger); `updated` fires many times, so its id includes the change time. An
+ * inferred trigger's id adds a hash of the payload: a redelivery is dropped, a different payload
+ * that infers the same trigger is kept.
+ */
+function eventIdFor(callId: string | undefined, payload: WebhookPayload) {
   if (!callId) return undefined;
+  const { trigger, record, inferred } = payload;
+  if (inferred)
+    return `${callId}:${trigger}:${payloadFingerprint(record, [TOKEN_QUERY_PARAM, EVENT_QUERY_PARAM])}`;
   if (trigger !== 'updated') return `${callId}:${trigger}`;
   const updatedAt = readUpdatedAt(record);
   return updatedAt ? `${callId}:updated:${updatedAt.toISOString()}` : undefined;
 }
 
 export function describeTrackDriveWebhook(request: InboundWebhook): WebhookDescription {
-  const { trigger, record } = readWebhookPayload(request);
-  return {
-    eventId: eventIdFor(readCallId(record), trigger, record),
-    eventType: TRACKDRIVE_TRIGGER_SPECS[trigger].eventType,
-  };
+  const payload = readWebhookPayload(request);
+  const eventId = eventIdFor(readCallId(payload.record), payload);
+  const eventType = TRACKDRIVE_TRIGGER_SPECS[payload.trigger].eventType;
+  return eventId === undefined ? { eventType } : { eventId, eventType };
 }
 
-export function mapTrackDriveWebhook(request: InboundWebhook): NormalizedCallEvent {
-  const { trigger, record, original } = readWebhookPayload(request);
+export interface TrackDriveMappingOptions {
+  /** IANA zone for zone-less dates (the connection's `settings.timeZone`); default UTC. */
+  timeZone?: string;
+}
+
+export function mapTrackDriveWebhook(
+  request: InboundWebhook,
+  options: TrackDriveMappingOptions = {},
+): NormalizedCallEvent {
+  const payload = readWebhookPayload(request);
+  const { trigger, record, original } = payload;
   const spec = TRACKDRIVE_TRIGGER_SPECS[trigger];
-  const call = mapCallRecord(record);
+  const read = new PayloadReader({ timeZone: options.timeZone });
+  if (payload.unknownEvent !== undefined) {
+    read.warn(
+      'type',
+      `event "${payload.unknownEvent}" is not a TrackDrive trigger; inferred "${trigger}"`,
+      payload.unknownEvent,
+      'event',
+    );
+  }
+  const call = mapCallRecord(record, read);
   call.providerData = original;
   call.status ??= spec.impliedStatus;
   if (trigger === 'completed') call.status = endedStatus(call);
@@ -236,10 +290,15 @@ export function mapTrackDriveWebhook(request: InboundWebhook): NormalizedCallEve
           : undefined;
   const occurredAt = providerTime ?? updatedAt ?? request.receivedAt;
   if (trigger === 'completed') call.endedAt ??= occurredAt;
+  // "Buyer Answered" is the answer: without an answer time in the payload, its time is it.
+  if (trigger === 'answered') call.answeredAt ??= occurredAt;
+  if (trigger === 'incoming') call.startedAt ??= occurredAt;
+  const warnings = read.result();
   return {
     type: spec.eventType,
     occurredAt,
-    eventId: eventIdFor(call.externalId, trigger, record),
+    eventId: eventIdFor(call.externalId, payload),
     call,
+    ...(warnings ? { warnings } : {}),
   };
 }
