@@ -109,7 +109,12 @@ export class UndiciProviderHttpClient implements ProviderHttpClient {
     const status = response.statusCode;
     const ok = (status >= 200 && status < 300) || req.acceptStatus?.includes(status);
     if (!ok) throw this.statusError(req, status, responseHeaders, text);
-    return { status, headers: responseHeaders, body: parseBody(text, responseHeaders['content-type']) as T };
+    return {
+      status,
+      headers: responseHeaders,
+      body: parseBody(text, responseHeaders['content-type']) as T,
+      text,
+    };
   }
 
   private statusError(

@@ -19,6 +19,7 @@ import {
   type NumberOptions,
   type ProviderContext,
   type ProviderHttpResponse,
+  type SkippedRow,
   type TrackingNumber,
   type WebhookConfig,
   type WebhookDescription,
@@ -106,18 +107,19 @@ export class RetreaverAdapter implements CallTrackingProvider {
     const response = await this.get(PATHS.calls, 'calls.list', query);
     const rows = listBody(response, 'calls.list');
     const calls: NormalizedCall[] = [];
-    let skipped = 0;
-    for (const row of rows) {
+    const skipped: SkippedRow[] = [];
+    rows.forEach((row, index) => {
       const call = unwrap(row, 'call');
       try {
         if (!call) throw new MappingError(PROVIDER, 'row is not a {"call": {...}} object');
         calls.push(mapCallRecord(call));
       } catch (error) {
         if (!(error instanceof MappingError)) throw error;
-        skipped++;
+        const externalId = call ? readString(call.uuid) : undefined;
+        skipped.push({ index, ...(externalId ? { externalId } : {}), reason: error.message });
       }
-    }
-    if (skipped > 0) {
+    });
+    if (skipped.length > 0) {
       this.ctx.logger.warn('retreaver calls page had rows that could not be mapped; skipped them', {
         provider: PROVIDER,
         connectionId: this.ctx.connectionId,
@@ -127,7 +129,11 @@ export class RetreaverAdapter implements CallTrackingProvider {
       });
     }
     const next = rows.length > 0 ? nextQuery(response, query) : undefined;
-    return { calls, nextCursor: next ? encodeCursor(next) : undefined };
+    return {
+      calls,
+      nextCursor: next ? encodeCursor(next) : undefined,
+      ...(skipped.length > 0 ? { skipped } : {}),
+    };
   }
 
   /** Retreaver documents no API for changing a call's conversion or revenue with the account key. */
@@ -461,17 +467,19 @@ function listBody(response: ProviderHttpResponse, endpoint: string): unknown[] {
 }
 
 /**
- * The query for the page after this one, from the `rel="next"` link. The link's parameters win,
- * but anything it drops (the window, say) is kept from the current query; a link that does not
- * move forward ends the paging instead of looping.
+ * The query for the page after this one, from the `rel="next"` link. Only the link's `page` (and
+ * parameters the walk did not set) are taken: the window, sort and page size the walk started with
+ * always win, so a link that names another `sort_by` or `order` cannot reorder the rows mid-walk
+ * (rows would be skipped or repeated). A link without a page, or one that does not move forward,
+ * ends the paging instead of looping.
  */
-function nextQuery(response: ProviderHttpResponse, current: Query): Query | undefined {
+export function nextQuery(response: ProviderHttpResponse, current: Query): Query | undefined {
   const next = parseLinkHeader(response.headers.link).next;
   if (!next) return undefined;
   const linked = linkQuery(next);
-  if (!linked) return undefined;
-  const query = { ...current, ...linked };
-  if (query.page !== undefined && query.page === current.page) return undefined;
+  if (!linked?.page) return undefined;
+  const query = { ...linked, ...current, page: linked.page };
+  if (query.page === current.page) return undefined;
   return query;
 }
 

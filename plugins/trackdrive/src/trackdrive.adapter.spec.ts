@@ -115,10 +115,11 @@ describe('TrackDriveAdapter requests', () => {
     const page = await adapter.getCalls({ ...window, campaignExternalId: '1' });
     expect(page.calls.map((c) => c.externalId)).toEqual(['inside', 'edge-start']);
     expect(page.total).toBe(7);
+    expect(page.skipped?.map((s) => s.index)).toEqual([5, 6]);
     expect(warnings).toEqual([
       [
         'trackdrive: skipped call rows that could not be mapped',
-        { connectionId: 'c-1', unreadable: 2, rows: 7 },
+        { connectionId: 'c-1', unreadable: 2, rows: 7, skipped: page.skipped },
       ],
     ]);
   });

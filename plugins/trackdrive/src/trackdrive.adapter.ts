@@ -20,6 +20,7 @@ import {
   type ProviderContext,
   type ProviderHttpRequest,
   type ProviderHttpResponse,
+  type SkippedRow,
   type TrackingNumber,
   type WebhookConfig,
   type WebhookDescription,
@@ -128,33 +129,39 @@ export class TrackDriveAdapter implements CallTrackingProvider {
     const { rows, metadata } = readListEnvelope(response.body, ['calls'], 'GET calls');
 
     const calls: NormalizedCall[] = [];
-    let unreadable = 0;
-    for (const row of rows) {
-      const call = this.tryMapCall(row);
-      if (!call) {
-        unreadable++;
-        continue;
+    const skipped: SkippedRow[] = [];
+    rows.forEach((row, index) => {
+      const mapped = this.tryMapCallWithReason(row);
+      if ('reason' in mapped) {
+        skipped.push({
+          index,
+          ...(mapped.externalId ? { externalId: mapped.externalId } : {}),
+          reason: mapped.reason,
+        });
+        return;
       }
+      const call = mapped.call;
       // TrackDrive's window is whole seconds and inclusive at the end; ours is [from, to).
-      if (call.startedAt && (call.startedAt < filters.from || call.startedAt >= filters.to)) continue;
+      if (call.startedAt && (call.startedAt < filters.from || call.startedAt >= filters.to)) return;
       if (
         filters.campaignExternalId &&
         call.campaignExternalId &&
         call.campaignExternalId !== filters.campaignExternalId
       ) {
-        continue;
+        return;
       }
       calls.push(call);
-    }
-    if (unreadable > 0) {
+    });
+    if (skipped.length > 0) {
       this.ctx.logger.warn('trackdrive: skipped call rows that could not be mapped', {
         connectionId: this.ctx.connectionId,
-        unreadable,
+        unreadable: skipped.length,
+        skipped,
         rows: rows.length,
       });
     }
 
-    let next = readNextCursor(metadata.next_cursor);
+    let next = readNextCursor(metadata.next_cursor, response.text);
     if (next !== undefined && next === providerCursor) {
       // A cursor that does not move would page forever.
       this.ctx.logger.warn('trackdrive: next_cursor repeated the current cursor; stopping', {
@@ -170,6 +177,7 @@ export class TrackDriveAdapter implements CallTrackingProvider {
       calls,
       nextCursor: next === undefined ? undefined : encodeCursor({ cursor: next }),
       total: readInteger(metadata.total_count) ?? readInteger(metadata.total),
+      skipped: skipped.length > 0 ? skipped : undefined,
     });
   }
 
@@ -372,6 +380,20 @@ export class TrackDriveAdapter implements CallTrackingProvider {
   }
 
   // ---- internals ------------------------------------------------------------------------------
+
+  /** A row mapped, or why it could not be (a page reports which rows it skipped and why). */
+  private tryMapCallWithReason(
+    row: unknown,
+  ): { call: NormalizedCall } | { reason: string; externalId?: string } {
+    const record = asRecord(row);
+    if (!record) return { reason: 'row is not a call object' };
+    try {
+      return { call: mapCallRecord(record) };
+    } catch (error) {
+      if (error instanceof MappingError) return { reason: error.message, externalId: readString(record.id) };
+      throw error;
+    }
+  }
 
   private tryMapCall(row: unknown): NormalizedCall | undefined {
     const record = asRecord(row);

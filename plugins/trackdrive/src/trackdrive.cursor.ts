@@ -38,9 +38,14 @@ export function isProviderCursor(value: string): boolean {
 }
 
 /** Reads metadata.next_cursor; undefined when it says "last page" (0) or is missing/garbled. */
-export function readNextCursor(value: unknown): string | undefined {
+export function readNextCursor(value: unknown, rawText?: string): string | undefined {
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value === 0) return undefined;
+    // Above 2^53 JSON.parse already rounded the number: the exact digits are in the raw body.
+    if (!Number.isSafeInteger(value) && rawText !== undefined) {
+      const exact = /"next_cursor"\s*:\s*(-?\d+)(?![\d.eE])/.exec(rawText)?.[1];
+      if (exact !== undefined) return exact;
+    }
     return Number.isInteger(value) ? BigInt(value).toString() : String(value);
   }
   if (typeof value !== 'string') return undefined;

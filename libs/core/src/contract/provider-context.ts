@@ -50,6 +50,11 @@ export interface ProviderHttpResponse<T = unknown> {
   headers: Readonly<Record<string, string>>;
   /** Parsed JSON when the response is JSON, else the text. */
   body: T;
+  /**
+   * The body text as received, when the client kept it: JSON.parse rounds integers above 2^53,
+   * so a plugin that must keep such a number exact (a numeric paging cursor) reads it from here.
+   */
+  text?: string;
 }
 
 /**
