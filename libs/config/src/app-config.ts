@@ -9,6 +9,19 @@ export interface EncryptionKey {
   key: Buffer;
 }
 
+/** Retention in days; 0 keeps forever (raw bodies: as long as their webhook_logs row). */
+export interface RetentionConfig {
+  webhookLogDays: number;
+  callEventDays: number;
+  rawPayloadDays: number;
+}
+
+export const DEFAULT_RETENTION: RetentionConfig = {
+  webhookLogDays: 90,
+  callEventDays: 365,
+  rawPayloadDays: 30,
+};
+
 /** The validated configuration every module reads. Built once at startup. */
 export class AppConfig {
   constructor(
@@ -61,6 +74,9 @@ export class AppConfig {
    * hosts their plugin declares (ALLOW_CUSTOM_API_BASE_URLS).
    */
   readonly allowCustomApiBaseUrls: boolean = false;
+
+  /** How long webhook logs, call events and raw webhook bodies are kept (libs/maintenance). */
+  readonly retention: RetentionConfig = DEFAULT_RETENTION;
 
   /** Options for plugin discovery (core's discoverPlugins): scan node_modules from the working directory, plus PLUGINS. */
   get pluginDiscovery(): { rootDir: string; explicit: string[]; explicitOnly: boolean } {
@@ -150,7 +166,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       chunkSeconds: raw.BACKFILL_CHUNK_SECONDS ?? 86_400,
     },
   );
-  return Object.assign(config, { allowCustomApiBaseUrls: raw.ALLOW_CUSTOM_API_BASE_URLS ?? false });
+  return Object.assign(config, {
+    allowCustomApiBaseUrls: raw.ALLOW_CUSTOM_API_BASE_URLS ?? false,
+    retention: retentionConfig(raw),
+  });
+}
+
+/** Retention settings; raw bodies cannot outlive the rows that hold them. */
+function retentionConfig(raw: Environment): RetentionConfig {
+  const retention: RetentionConfig = {
+    webhookLogDays: raw.WEBHOOK_LOG_RETENTION_DAYS ?? DEFAULT_RETENTION.webhookLogDays,
+    callEventDays: raw.CALL_EVENT_RETENTION_DAYS ?? DEFAULT_RETENTION.callEventDays,
+    rawPayloadDays: raw.RAW_PAYLOAD_RETENTION_DAYS ?? DEFAULT_RETENTION.rawPayloadDays,
+  };
+  // The default raw retention (30) follows a shorter log retention instead of refusing to start.
+  if (raw.RAW_PAYLOAD_RETENTION_DAYS === undefined && retention.webhookLogDays > 0)
+    retention.rawPayloadDays = Math.min(retention.rawPayloadDays, retention.webhookLogDays);
+  const rowsKept = retention.webhookLogDays;
+  if (rowsKept > 0 && retention.rawPayloadDays > rowsKept) {
+    throw new ConfigError(
+      `Invalid configuration: RAW_PAYLOAD_RETENTION_DAYS must be ${EXPECTED.RAW_PAYLOAD_RETENTION_DAYS} ` +
+        `(got ${retention.rawPayloadDays}, but WEBHOOK_LOG_RETENTION_DAYS is ${rowsKept}: raw bodies go with their rows)`,
+    );
+  }
+  return retention;
 }
 
 /**

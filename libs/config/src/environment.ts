@@ -182,6 +182,27 @@ export class Environment {
   @Min(300)
   @Max(31 * 86400)
   BACKFILL_CHUNK_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36500)
+  WEBHOOK_LOG_RETENTION_DAYS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36500)
+  CALL_EVENT_RETENTION_DAYS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36500)
+  RAW_PAYLOAD_RETENTION_DAYS?: number;
 }
 
 /** What each variable should look like, for error messages. */
@@ -222,6 +243,10 @@ export const EXPECTED: Record<keyof Environment, string> = {
   SYNC_SCHEDULE_ENABLED: 'true or false (false: no scheduled syncs; backfills and checks still run)',
   SYNC_CONCURRENCY: 'how many connections one worker syncs at once, 1 to 100, e.g. 4',
   BACKFILL_CHUNK_SECONDS: 'seconds of call history per backfill chunk, 300 to 2678400, e.g. 86400',
+  WEBHOOK_LOG_RETENTION_DAYS: 'days webhook logs are kept, 0 to 36500 (0 = forever), e.g. 90',
+  CALL_EVENT_RETENTION_DAYS: 'days call events are kept, 0 to 36500 (0 = forever), e.g. 365',
+  RAW_PAYLOAD_RETENTION_DAYS:
+    'days raw webhook bodies are kept, 0 to 36500 (0 = as long as their log row), at most WEBHOOK_LOG_RETENTION_DAYS, e.g. 30',
 };
 
 /** Variables whose values must never be echoed, not even when invalid. */
