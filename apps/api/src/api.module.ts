@@ -6,7 +6,7 @@ import { IngressModule } from '@switchboard/ingress';
 import { PlatformModule } from '@switchboard/platform';
 import { AuthModule } from './auth/auth.module.js';
 import { CallsModule } from './calls/calls.module.js';
-import { ConnectionsController } from './connections/connections.controller.js';
+import { ClientApiModule } from './client-api.module.js';
 import { PluginsController } from './plugins/plugins.controller.js';
 import { WebhookLogsModule } from './webhook-logs/webhook-logs.module.js';
 
@@ -23,8 +23,9 @@ export class ApiModule {
         IngressModule,
         CallsModule,
         WebhookLogsModule,
+        ClientApiModule,
       ],
-      controllers: [PluginsController, ConnectionsController],
+      controllers: [PluginsController],
     };
   }
 }

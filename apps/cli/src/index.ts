@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { registerConnections } from './commands/connections.command.js';
+import { registerKeys } from './commands/keys.command.js';
 import { registerMigrate } from './commands/migrate.command.js';
 import { registerPluginNew } from './commands/plugin-new.command.js';
 import { registerPlugins } from './commands/plugins.command.js';
@@ -18,6 +19,7 @@ registerMigrate(program);
 registerPlugins(program);
 registerPluginNew(program);
 registerConnections(program);
+registerKeys(program);
 registerReplay(program);
 
 try {

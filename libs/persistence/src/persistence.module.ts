@@ -6,6 +6,13 @@ import { ConnectionRepository } from './repositories/connection.repository.js';
 import { WebhookInboxRepository } from './repositories/webhook-inbox.repository.js';
 import { CallRepository } from './repositories/call.repository.js';
 import { WebhookLogRepository } from './repositories/webhook-log.repository.js';
+import { ApiKeyRepository } from './repositories/api-key.repository.js';
+import { AuditLogRepository } from './repositories/audit-log.repository.js';
+import { CallEventRepository } from './repositories/call-event.repository.js';
+import { CallReportRepository } from './repositories/call-report.repository.js';
+import { CampaignRepository } from './repositories/campaign.repository.js';
+import { TrackingNumberRepository } from './repositories/tracking-number.repository.js';
+import { AuditLog } from './audit/audit-log.js';
 import { SyncStatusRepository } from './repositories/sync-status.repository.js';
 import { SyncRunRepository } from './repositories/sync-run.repository.js';
 
@@ -22,6 +29,13 @@ import { SyncRunRepository } from './repositories/sync-run.repository.js';
     WebhookInboxRepository,
     CallRepository,
     WebhookLogRepository,
+    ApiKeyRepository,
+    AuditLogRepository,
+    AuditLog,
+    CallEventRepository,
+    CallReportRepository,
+    CampaignRepository,
+    TrackingNumberRepository,
     SyncStatusRepository,
     SyncRunRepository,
   ],
@@ -32,6 +46,13 @@ import { SyncRunRepository } from './repositories/sync-run.repository.js';
     WebhookInboxRepository,
     CallRepository,
     WebhookLogRepository,
+    ApiKeyRepository,
+    AuditLogRepository,
+    AuditLog,
+    CallEventRepository,
+    CallReportRepository,
+    CampaignRepository,
+    TrackingNumberRepository,
     SyncStatusRepository,
     SyncRunRepository,
   ],

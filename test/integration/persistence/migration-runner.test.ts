@@ -63,6 +63,7 @@ describe('migration runner (real PostgreSQL)', () => {
       [
         '_prisma_migrations',
         'api_keys',
+        'audit_log',
         'call_events',
         'calls',
         'campaigns',

@@ -1,8 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '@switchboard/config';
 import { ConnectionService } from '@switchboard/connections';
 import { ProviderRegistry } from '@switchboard/core';
+import { AuditLog, CallRepository } from '@switchboard/persistence';
+import { CallCache } from '@switchboard/pipeline';
+import { auditContext, type AuditedRequest } from '../auth/audit-actor.js';
 import { RequireScope } from '../auth/auth.guard.js';
 import { checkApiBaseUrl } from './api-base-url.policy.js';
 import {
@@ -22,6 +25,9 @@ export class ConnectionsController {
     private readonly connections: ConnectionService,
     private readonly registry: ProviderRegistry,
     private readonly config: AppConfig,
+    private readonly audit: AuditLog,
+    private readonly calls: CallRepository,
+    private readonly cache: CallCache,
   ) {}
 
   @Post()
@@ -31,9 +37,16 @@ export class ConnectionsController {
       'the plugin declares unless ALLOW_CUSTOM_API_BASE_URLS=true. A refused credential check answers ' +
       '422 with the provider status and a short reason, never the provider body.',
   })
-  create(@Body() body: CreateConnectionDto) {
+  async create(@Body() body: CreateConnectionDto, @Req() request: AuditedRequest) {
     if (this.registry.has(body.provider)) this.checkSettings(body.provider, body.settings);
-    return this.connections.create(body);
+    const created = await this.connections.create(body);
+    await this.audit.record({
+      ...auditContext(request),
+      action: 'connection.created',
+      target: { type: 'connection', id: created.connection.id },
+      details: { provider: body.provider, name: created.connection.name, mode: created.connection.mode },
+    });
+    return created;
   }
 
   @Get()
@@ -51,30 +64,62 @@ export class ConnectionsController {
   @ApiOperation({
     summary: 'Change name, mode (live/shadow), active flag, settings, IP allowlist or credentials',
   })
-  async update(@Param('id') id: string, @Body() body: UpdateConnectionDto) {
+  async update(@Param('id') id: string, @Body() body: UpdateConnectionDto, @Req() request: AuditedRequest) {
     if (body.settings !== undefined) {
       const { provider } = await this.connections.get(id);
       this.checkSettings(provider, body.settings);
     }
-    return this.connections.update(id, body);
+    const updated = await this.connections.update(id, body);
+    await this.audit.record({
+      ...auditContext(request),
+      action: 'connection.updated',
+      target: { type: 'connection', id },
+      // Which fields changed, never their values (credentials are secrets).
+      details: {
+        fields: Object.keys(body).filter((k) => body[k as keyof UpdateConnectionDto] !== undefined),
+      },
+    });
+    return updated;
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Param('id') id: string): Promise<void> {
+  @ApiOperation({ summary: 'Delete a connection with its calls; cached copies of its calls are dropped' })
+  async remove(@Param('id') id: string, @Req() request: AuditedRequest): Promise<void> {
+    const { provider, name } = await this.connections.get(id);
+    const callIds = await this.calls.idsOfConnection(id);
     await this.connections.remove(id);
+    await this.cache.forget(callIds);
+    await this.audit.record({
+      ...auditContext(request),
+      action: 'connection.deleted',
+      target: { type: 'connection', id },
+      details: { provider, name, calls: callIds.length },
+    });
   }
 
   @Post(':id/webhook-secret/rotate')
   @ApiOperation({ summary: 'Issue a new webhook secret; the previous stays valid until revoked' })
-  rotate(@Param('id') id: string, @Body() body: RotateSecretDto) {
-    return this.connections.rotateWebhookSecret(id, { keepPrevious: body?.keepPrevious });
+  async rotate(@Param('id') id: string, @Body() body: RotateSecretDto, @Req() request: AuditedRequest) {
+    const rotated = await this.connections.rotateWebhookSecret(id, { keepPrevious: body?.keepPrevious });
+    await this.audit.record({
+      ...auditContext(request),
+      action: 'webhook_secret.rotated',
+      target: { type: 'connection', id },
+      details: { keepPrevious: body?.keepPrevious ?? true },
+    });
+    return rotated;
   }
 
   @Post(':id/webhook-secret/revoke-previous')
   @HttpCode(204)
-  async revokePrevious(@Param('id') id: string): Promise<void> {
+  async revokePrevious(@Param('id') id: string, @Req() request: AuditedRequest): Promise<void> {
     await this.connections.revokePreviousWebhookSecrets(id);
+    await this.audit.record({
+      ...auditContext(request),
+      action: 'webhook_secret.previous_revoked',
+      target: { type: 'connection', id },
+    });
   }
 
   @Get(':id/webhook-templates')

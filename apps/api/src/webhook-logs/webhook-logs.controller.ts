@@ -9,10 +9,12 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
+  Req,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { WebhookLogRepository, type WebhookLogFilter } from '@switchboard/persistence';
+import { AuditLog, WebhookLogRepository, type WebhookLogFilter } from '@switchboard/persistence';
 import { ReplayError, ReplayService, type ReplayResult } from '@switchboard/pipeline';
+import { auditContext, type AuditedRequest } from '../auth/audit-actor.js';
 import { RequireScope } from '../auth/auth.guard.js';
 import { BulkReplayDto, ListWebhookLogsQuery, type WebhookLogFilterDto } from './webhook-logs.dto.js';
 import { parseTimestamp } from '../http/field-rules.js';
@@ -34,6 +36,7 @@ export class WebhookLogsController {
   constructor(
     private readonly logs: WebhookLogRepository,
     private readonly replays: ReplayService,
+    private readonly audit: AuditLog,
   ) {}
 
   @Get()
@@ -56,8 +59,15 @@ export class WebhookLogsController {
   @ApiOperation({
     summary: 'Replay every row matching the filters (status defaults to failed), oldest first, up to limit',
   })
-  replayMany(@Body() body: BulkReplayDto): Promise<ReplayResult> {
-    return replaying(this.replays.replayMany(toFilter(body), body.limit));
+  async replayMany(@Body() body: BulkReplayDto, @Req() request: AuditedRequest): Promise<ReplayResult> {
+    const result = await replaying(this.replays.replayMany(toFilter(body), body.limit));
+    await this.audit.record({
+      ...auditContext(request),
+      action: 'webhook_log.replayed',
+      target: { type: 'webhook_log', id: null },
+      details: { filter: { ...body }, replayed: result.replayed, skipped: result.skipped },
+    });
+    return result;
   }
 
   @Get(':id')
@@ -72,8 +82,18 @@ export class WebhookLogsController {
   @Post(':id/replay')
   @HttpCode(202)
   @ApiOperation({ summary: 'Put one row back on the queue with a fresh job' })
-  replayOne(@Param('id', ParseUUIDPipe) id: string): Promise<ReplayResult> {
-    return replaying(this.replays.replayOne(id));
+  async replayOne(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Req() request: AuditedRequest,
+  ): Promise<ReplayResult> {
+    const result = await replaying(this.replays.replayOne(id));
+    await this.audit.record({
+      ...auditContext(request),
+      action: 'webhook_log.replayed',
+      target: { type: 'webhook_log', id },
+      details: { replayed: result.replayed, skipped: result.skipped },
+    });
+    return result;
   }
 }
 

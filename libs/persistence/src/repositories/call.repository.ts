@@ -61,6 +61,14 @@ export type ListedCall = CallRow & { position_us: string | null };
 export class CallRepository {
   constructor(private readonly pool: DatabasePool) {}
 
+  /** Ids of a connection's calls (to drop their cached copies when the connection goes). */
+  async idsOfConnection(connectionId: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM calls WHERE connection_id = $1', [
+      connectionId,
+    ]);
+    return rows.map((r) => r.id);
+  }
+
   async findById(id: string): Promise<CallRow | undefined> {
     const { rows } = await this.pool.query<CallRow>('SELECT * FROM calls WHERE id = $1', [id]);
     return rows[0];

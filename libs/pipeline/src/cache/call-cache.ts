@@ -52,6 +52,16 @@ export class CallCache {
     );
   }
 
+  /** Drops cached calls (their connection was deleted), a few hundred keys per round trip. */
+  async forget(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0 || this.client.redis.status !== 'ready') return;
+    for (let i = 0; i < ids.length; i += 500) {
+      await this.client.redis
+        .unlink(...ids.slice(i, i + 500).map((id) => this.key(id)))
+        .catch((error: unknown) => this.logger.warn(`cache delete skipped: ${(error as Error).message}`));
+    }
+  }
+
   /** Like putMany, for views already serialized (the worker reuses the JSON for the live stream). */
   async putSerialized(calls: ReadonlyArray<{ id: string; version: number; json: string }>): Promise<void> {
     if (calls.length === 0 || this.client.redis.status !== 'ready') return;

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { PipelineApiModule } from '@switchboard/pipeline';
+import { ApiKeysController } from './api-keys/api-keys.controller.js';
+import { AuditLogController } from './audit/audit-log.controller.js';
+import { ConnectionsController } from './connections/connections.controller.js';
+
+/**
+ * Operator and host-application routes beyond calls and webhook logs: connections, API keys,
+ * the audit log.
+ */
+@Module({
+  imports: [PipelineApiModule],
+  controllers: [ConnectionsController, ApiKeysController, AuditLogController],
+})
+export class ClientApiModule {}
