@@ -8,6 +8,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { CallsModule } from './calls/calls.module.js';
 import { ClientApiModule } from './client-api.module.js';
 import { PluginsController } from './plugins/plugins.controller.js';
+import { SyncApiModule } from './sync/sync-api.module.js';
 import { WebhookLogsModule } from './webhook-logs/webhook-logs.module.js';
 
 /** The API process: infrastructure modules from libs, plus thin controllers. */
@@ -24,6 +25,7 @@ export class ApiModule {
         CallsModule,
         WebhookLogsModule,
         ClientApiModule,
+        SyncApiModule,
       ],
       controllers: [PluginsController],
     };

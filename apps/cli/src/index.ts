@@ -6,6 +6,7 @@ import { registerMigrate } from './commands/migrate.command.js';
 import { registerPluginNew } from './commands/plugin-new.command.js';
 import { registerPlugins } from './commands/plugins.command.js';
 import { registerReplay } from './commands/replay.command.js';
+import { registerSync } from './commands/sync.command.js';
 import { CliError } from './output.js';
 
 const program = new Command()
@@ -21,6 +22,7 @@ registerPluginNew(program);
 registerConnections(program);
 registerKeys(program);
 registerReplay(program);
+registerSync(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -14,3 +14,4 @@ export * from './schedule/sync-scheduler.js';
 export * from './metrics/sync-lag.sampler.js';
 export * from './worker/sync-worker.host.js';
 export * from './sync.module.js';
+export * from './runs/sync-run.view.js';

@@ -82,6 +82,45 @@ export class CallRepository {
     return rows[0];
   }
 
+  /** The stored calls of one connection among the given external ids (one index probe each). */
+  async findManyByExternalIds(connectionId: string, externalIds: readonly string[]): Promise<CallRow[]> {
+    if (externalIds.length === 0) return [];
+    const { rows } = await this.pool.query<CallRow>(
+      'SELECT * FROM calls WHERE connection_id = $1 AND external_id = ANY($2::text[])',
+      [connectionId, externalIds],
+    );
+    return rows;
+  }
+
+  /**
+   * External ids of a connection's calls started in [from, to) that are not in `seen`, for
+   * "missing at the provider" reports. `seen` is what the provider listed for the same window.
+   */
+  async externalIdsNotIn(
+    connectionId: string,
+    from: Date,
+    to: Date,
+    seen: readonly string[],
+    limit: number,
+  ): Promise<{ ids: string[]; total: number }> {
+    const { rows } = await this.pool.query<{ external_id: string; total: string }>(
+      `SELECT external_id, count(*) OVER () AS total FROM calls
+       WHERE connection_id = $1 AND started_at >= $2 AND started_at < $3 AND NOT (external_id = ANY($4::text[]))
+       ORDER BY started_at LIMIT $5`,
+      [connectionId, from, to, seen, limit],
+    );
+    return { ids: rows.map((r) => r.external_id), total: Number(rows[0]?.total ?? 0) };
+  }
+
+  /** Stamps calls a sync has just confirmed at the provider. */
+  async markSynced(connectionId: string, externalIds: readonly string[], at: Date): Promise<void> {
+    if (externalIds.length === 0) return;
+    await this.pool.query(
+      'UPDATE calls SET last_synced_at = $3 WHERE connection_id = $1 AND external_id = ANY($2::text[])',
+      [connectionId, externalIds, at],
+    );
+  }
+
   /**
    * Newest calls first (by start time; calls whose start is not known yet come last), keyset-paged:
    * pass the last row's position as `after` for the next page.

@@ -4,7 +4,14 @@ import { DatabasePool } from '../database/database-pool.js';
 export const SYNC_RUN_KINDS = ['backfill', 'recovery', 'consistency', 'parallel_run'] as const;
 export type SyncRunKind = (typeof SYNC_RUN_KINDS)[number];
 
-export const SYNC_RUN_STATES = ['queued', 'running', 'succeeded', 'failed', 'canceled', 'auth_failed'] as const;
+export const SYNC_RUN_STATES = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'canceled',
+  'auth_failed',
+] as const;
 export type SyncRunState = (typeof SYNC_RUN_STATES)[number];
 
 /** States a run does not leave. */
@@ -96,8 +103,12 @@ export class SyncRunRepository {
     return rows[0];
   }
 
-  /** Newest first, keyset-paged on (created_at, id). */
-  async list(filter: SyncRunListFilter, limit: number, before?: { createdAt: Date; id: string }) {
+  /** Newest first, keyset-paged on (created_at, id): pass the last row's position_us and id as `before`. */
+  async list(
+    filter: SyncRunListFilter,
+    limit: number,
+    before?: { createdAtUs: string; id: string },
+  ): Promise<Array<SyncRunRow & { position_us: string }>> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown) => {
@@ -108,12 +119,12 @@ export class SyncRunRepository {
     if (filter.kind) where.push(`kind = ${param(filter.kind)}`);
     if (filter.state) where.push(`state = ${param(filter.state)}`);
     if (before) {
-      where.push(
-        `(created_at, id) < (${param(before.createdAt)}::timestamptz, ${param(before.id)}::uuid)`,
-      );
+      const at = `(timestamptz 'epoch' + ${param(before.createdAtUs)}::bigint * interval '1 microsecond')`;
+      where.push(`(created_at, id) < (${at}, ${param(before.id)}::uuid)`);
     }
-    const { rows } = await this.pool.query<SyncRunRow>(
-      `SELECT * FROM sync_runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const { rows } = await this.pool.query<SyncRunRow & { position_us: string }>(
+      `SELECT *, (extract(epoch FROM created_at) * 1000000)::bigint::text AS position_us FROM sync_runs
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY created_at DESC, id DESC LIMIT ${param(limit)}`,
       params,
     );

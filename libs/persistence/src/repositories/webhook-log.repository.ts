@@ -99,6 +99,27 @@ export class WebhookLogRepository {
     return rows;
   }
 
+  /**
+   * A connection's webhooks that passed verification, received in [from, to), oldest first and
+   * keyset-paged on (received_at, id): what a parallel-run report replays through the mapper.
+   */
+  async listVerifiedForConnection(
+    connectionId: string,
+    from: Date,
+    to: Date,
+    limit: number,
+    after?: { receivedAt: Date; id: string },
+  ): Promise<WebhookLogRow[]> {
+    const { rows } = await this.pool.query<WebhookLogRow>(
+      `SELECT * FROM webhook_logs
+       WHERE connection_id = $1 AND received_at >= $2 AND received_at < $3 AND status <> 'rejected'
+         AND ($4::timestamptz IS NULL OR (received_at, id) > ($4::timestamptz, $5::uuid))
+       ORDER BY received_at, id LIMIT $6`,
+      [connectionId, from, to, after?.receivedAt ?? null, after?.id ?? null, limit],
+    );
+    return rows;
+  }
+
   async findById(id: string): Promise<WebhookLogRow | undefined> {
     const { rows } = await this.pool.query<WebhookLogRow>('SELECT * FROM webhook_logs WHERE id = $1', [id]);
     return rows[0];

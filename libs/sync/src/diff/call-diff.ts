@@ -58,7 +58,10 @@ function sameValue(field: ScalarField, incoming: unknown, stored: unknown): bool
   if (stored === null) return false;
   switch (field.kind) {
     case 'timestamptz':
-      return Date.parse(String(incoming)) === (stored instanceof Date ? stored.getTime() : Date.parse(String(stored)));
+      return (
+        Date.parse(String(incoming)) ===
+        (stored instanceof Date ? stored.getTime() : Date.parse(String(stored)))
+      );
     case 'numeric':
       return canonicalDecimal(String(incoming)) === canonicalDecimal(String(stored));
     default:

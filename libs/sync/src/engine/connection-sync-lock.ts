@@ -44,7 +44,10 @@ export class ConnectionSyncLock {
         if (released) return;
         released = true;
         try {
-          if (!broken) await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [`switchboard:sync:${name}`]);
+          if (!broken)
+            await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [
+              `switchboard:sync:${name}`,
+            ]);
         } catch (error) {
           broken = error as Error;
         } finally {

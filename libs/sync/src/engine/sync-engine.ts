@@ -1,7 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { ProviderError, type CallPage, type CallTrackingProvider, type NormalizedCall } from '@switchboard/core';
+import {
+  ProviderError,
+  type CallPage,
+  type CallTrackingProvider,
+  type NormalizedCall,
+} from '@switchboard/core';
 import type { SyncWindow } from '../window/sync-window.js';
-import { SyncPageWriter, type PageOutcome, type PageTarget, type SkippedRecord, type SyncWritePolicy } from './sync-page-writer.js';
+import {
+  SyncPageWriter,
+  type PageOutcome,
+  type PageTarget,
+  type SkippedRecord,
+  type SyncWritePolicy,
+} from './sync-page-writer.js';
 
 export interface WindowRun {
   target: PageTarget;
@@ -47,7 +58,18 @@ export class SyncEngine {
   async run(run: WindowRun): Promise<WindowOutcome> {
     const outcome: WindowOutcome = { pages: 0, seen: 0, created: 0, updated: 0, skipped: 0, stopped: false };
     for await (const { page, fetchedAt, last } of this.pages(run)) {
-      const written = await this.writer.write(run.target, page.calls, fetchedAt, run.policy, page.skipped);
+      let written: PageOutcome;
+      try {
+        written = await this.writer.write(run.target, page.calls, fetchedAt, run.policy, page.skipped);
+      } catch (error) {
+        // A connection deleted while its page was being written fails that write (its calls'
+        // foreign key): that is the run stopping, not failing.
+        if (await run.shouldStop?.()) {
+          outcome.stopped = true;
+          break;
+        }
+        throw error;
+      }
       outcome.pages++;
       outcome.seen += written.seen;
       outcome.created += written.created.length;
@@ -84,10 +106,20 @@ export class SyncEngine {
       const { page, fetchedAt } = await next;
       const cursor = page.nextCursor;
       if (cursor !== undefined && cursor === previousCursor) {
-        throw new ProviderError(run.target.provider, 'cursor_stuck', false, 'the provider returned the same page cursor twice');
+        throw new ProviderError(
+          run.target.provider,
+          'cursor_stuck',
+          false,
+          'the provider returned the same page cursor twice',
+        );
       }
       if (cursor !== undefined && pages >= MAX_PAGES_PER_WINDOW) {
-        throw new ProviderError(run.target.provider, 'too_many_pages', false, `more than ${MAX_PAGES_PER_WINDOW} pages in one window`);
+        throw new ProviderError(
+          run.target.provider,
+          'too_many_pages',
+          false,
+          `more than ${MAX_PAGES_PER_WINDOW} pages in one window`,
+        );
       }
       if (cursor !== undefined) next = fetch(cursor);
       previousCursor = cursor;

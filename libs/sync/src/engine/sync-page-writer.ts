@@ -159,7 +159,9 @@ export class SyncPageWriter {
       );
     }
     if (outcome.skipped.length > 10) {
-      this.logger.warn(`${target.provider} connection ${target.connectionId}: ${outcome.skipped.length - 10} more records skipped on this page`);
+      this.logger.warn(
+        `${target.provider} connection ${target.connectionId}: ${outcome.skipped.length - 10} more records skipped on this page`,
+      );
     }
     return outcome;
   }

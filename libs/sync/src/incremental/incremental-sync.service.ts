@@ -36,12 +36,17 @@ export class IncrementalSyncService {
 
   async run(connectionId: string, now = new Date()): Promise<IncrementalOutcome> {
     const connection = await this.connections.findById(connectionId);
-    if (!connection || !connection.isActive) return { status: 'skipped', reason: 'connection is gone or inactive' };
+    if (!connection || !connection.isActive)
+      return { status: 'skipped', reason: 'connection is gone or inactive' };
     const provider = connection.providerType;
     if (connection.mode !== 'live') {
-      return { status: 'skipped', reason: 'shadow connections are compared (parallel-run report), not synced' };
+      return {
+        status: 'skipped',
+        reason: 'shadow connections are compared (parallel-run report), not synced',
+      };
     }
-    if (!this.registry.has(provider)) return { status: 'skipped', reason: `no plugin loaded for ${provider}` };
+    if (!this.registry.has(provider))
+      return { status: 'skipped', reason: `no plugin loaded for ${provider}` };
 
     const held = await this.lock.tryAcquire(`incremental:${connectionId}`);
     if (!held) {
@@ -101,8 +106,10 @@ export class IncrementalSyncService {
 
   private countPage(provider: string, seen: number, created: number, updated: number, skipped: number): void {
     this.metrics.syncRecordsProcessed.inc({ provider, type: 'call' }, seen);
-    if (created) this.metrics.syncCallsWritten.inc({ provider, kind: 'incremental', change: 'created' }, created);
-    if (updated) this.metrics.syncCallsWritten.inc({ provider, kind: 'incremental', change: 'updated' }, updated);
+    if (created)
+      this.metrics.syncCallsWritten.inc({ provider, kind: 'incremental', change: 'created' }, created);
+    if (updated)
+      this.metrics.syncCallsWritten.inc({ provider, kind: 'incremental', change: 'updated' }, updated);
     if (skipped) this.metrics.syncRecordsSkipped.inc({ provider }, skipped);
   }
 }

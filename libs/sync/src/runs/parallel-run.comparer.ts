@@ -110,7 +110,10 @@ export class ParallelRunComparer {
       for (const log of rows) {
         try {
           const event = input.adapter.mapWebhook(inboundWebhookFromRow(log));
-          referenceFold([toCallEventRow({ ...input.target, source: 'webhook', webhookLogId: log.id, event })], folded);
+          referenceFold(
+            [toCallEventRow({ ...input.target, source: 'webhook', webhookLogId: log.id, event })],
+            folded,
+          );
         } catch {
           // A webhook the plugin cannot map would have failed in live mode too: it simply adds nothing.
         }
@@ -129,7 +132,8 @@ export class ParallelRunComparer {
 function asStoredCall(call: ReferenceCall): CallRow {
   const row: Record<string, unknown> = { external_id: call.externalId, status: call.status.value, tags: {} };
   for (const [column, field] of Object.entries(call.fields)) row[column] = field?.value ?? null;
-  for (const [key, entry] of Object.entries(call.maps.tags ?? {})) (row.tags as Record<string, unknown>)[key] = entry.value;
+  for (const [key, entry] of Object.entries(call.maps.tags ?? {}))
+    (row.tags as Record<string, unknown>)[key] = entry.value;
   return row as unknown as CallRow;
 }
 

@@ -84,7 +84,8 @@ export class RunReportBuilder {
       const mismatches = r.fieldMismatches!;
       mismatches.total += page.mismatches.length;
       for (const call of page.mismatches) {
-        for (const d of call.differences) mismatches.byField[d.field] = (mismatches.byField[d.field] ?? 0) + 1;
+        for (const d of call.differences)
+          mismatches.byField[d.field] = (mismatches.byField[d.field] ?? 0) + 1;
         if (mismatches.calls.length < MAX_MISMATCHED_CALLS) mismatches.calls.push(call);
       }
     }

@@ -77,10 +77,26 @@ export class SyncRunExecutor {
           progress.created += page.created.length;
           progress.updated += page.updated.length;
           progress.skipped += page.skipped.length;
-          this.countPage(provider, kind, page.seen, page.created.length, page.updated.length, page.skipped.length);
+          this.countPage(
+            provider,
+            kind,
+            page.seen,
+            page.created.length,
+            page.updated.length,
+            page.skipped.length,
+          );
         };
         if (kind === 'parallel_run') {
-          const stopped = await this.parallelRun.compareChunk({ target, adapter, window, pageSize: settings.batchSize, report, chunk, shouldStop: stop, onPage });
+          const stopped = await this.parallelRun.compareChunk({
+            target,
+            adapter,
+            window,
+            pageSize: settings.batchSize,
+            report,
+            chunk,
+            shouldStop: stop,
+            onPage,
+          });
           if (stopped) return await this.finish(run, 'canceled');
         } else {
           const outcome = await this.engine.run({
@@ -94,7 +110,13 @@ export class SyncRunExecutor {
           });
           if (outcome.stopped) return await this.finish(run, 'canceled');
           if (kind === 'consistency') {
-            const missing = await this.calls.externalIdsNotIn(run.connection_id, window.from, window.to, seenIds, MISSING_AT_PROVIDER_SAMPLE);
+            const missing = await this.calls.externalIdsNotIn(
+              run.connection_id,
+              window.from,
+              window.to,
+              seenIds,
+              MISSING_AT_PROVIDER_SAMPLE,
+            );
             report.addMissingAtProvider(missing.ids, missing.total);
           }
         }
@@ -121,7 +143,10 @@ export class SyncRunExecutor {
 
   private publishDrift(connectionId: string, report: RunReportBuilder): void {
     const r = report.toJSON();
-    this.metrics.consistencyDrift.set({ connection: connectionId, kind: 'missing_here' }, r.missingHere?.total ?? 0);
+    this.metrics.consistencyDrift.set(
+      { connection: connectionId, kind: 'missing_here' },
+      r.missingHere?.total ?? 0,
+    );
     this.metrics.consistencyDrift.set(
       { connection: connectionId, kind: 'missing_at_provider' },
       r.missingAtProvider?.total ?? 0,

@@ -1,4 +1,4 @@
-import { InjectQueue } from '@nestjs/bullmq';
+import { InjectQueue, getQueueToken } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@switchboard/config';
 import { ProviderRegistry, SwitchboardError } from '@switchboard/core';
@@ -16,7 +16,8 @@ import { chunkCount, runProgress, type RunProgress } from '../window/sync-window
 /** A request the sync engine cannot take; `code` is machine-readable, the message says what to fix. */
 export class SyncRequestError extends SwitchboardError {
   constructor(
-    readonly code: 'connection_not_found' | 'invalid_window' | 'invalid_kind' | 'not_available' | 'run_not_found',
+    readonly code:
+      'connection_not_found' | 'invalid_window' | 'invalid_kind' | 'not_available' | 'run_not_found',
     message: string,
   ) {
     super(message);
@@ -60,23 +61,38 @@ export class SyncRunService {
     @InjectQueue(QueueName.Sync) private readonly queue: Queue<SyncJobData>,
   ) {}
 
+  /** For the CLI, whose application context has the platform's providers but not this module. */
+  static fromContext(app: { get<T>(token: unknown): T }): SyncRunService {
+    return new SyncRunService(
+      app.get<SyncRunRepository>(SyncRunRepository),
+      app.get<ConnectionRepository>(ConnectionRepository),
+      app.get<ProviderRegistry>(ProviderRegistry),
+      app.get<AppConfig>(AppConfig),
+      app.get<Queue<SyncJobData>>(getQueueToken(QueueName.Sync)),
+    );
+  }
+
   async start(input: StartRun): Promise<SyncRunRow> {
     if (!(SYNC_RUN_KINDS as readonly string[]).includes(input.kind)) {
       throw new SyncRequestError('invalid_kind', `kind must be one of ${SYNC_RUN_KINDS.join(', ')}`);
     }
     validateWindow(input.from, input.to);
     const connection = await this.connections.findById(input.connectionId);
-    if (!connection) throw new SyncRequestError('connection_not_found', `no connection ${input.connectionId}`);
+    if (!connection)
+      throw new SyncRequestError('connection_not_found', `no connection ${input.connectionId}`);
     if (!connection.isActive) {
       throw new SyncRequestError('not_available', 'the connection is inactive: activate it before syncing');
     }
     if (!this.registry.has(connection.providerType)) {
-      throw new SyncRequestError('not_available', `no plugin is loaded for provider "${connection.providerType}"`);
+      throw new SyncRequestError(
+        'not_available',
+        `no plugin is loaded for provider "${connection.providerType}"`,
+      );
     }
     if (input.kind === 'parallel_run' && connection.mode !== 'shadow') {
       throw new SyncRequestError(
         'not_available',
-        'a parallel-run report compares a shadow connection\'s webhooks with its provider: this connection is live',
+        "a parallel-run report compares a shadow connection's webhooks with its provider: this connection is live",
       );
     }
     const span = (input.to.getTime() - input.from.getTime()) / 1000;
@@ -149,7 +165,10 @@ function validateWindow(from: Date, to: Date): void {
   }
   if (from.getTime() >= to.getTime()) throw new SyncRequestError('invalid_window', 'from must be before to');
   if (to.getTime() - from.getTime() > MAX_RUN_WINDOW_DAYS * 86_400_000) {
-    throw new SyncRequestError('invalid_window', `a run covers at most ${MAX_RUN_WINDOW_DAYS} days: split it`);
+    throw new SyncRequestError(
+      'invalid_window',
+      `a run covers at most ${MAX_RUN_WINDOW_DAYS} days: split it`,
+    );
   }
   if (to.getTime() > Date.now() + 86_400_000) {
     throw new SyncRequestError('invalid_window', 'to must not be more than a day in the future');

@@ -13,7 +13,11 @@ describe('incrementalWindow', () => {
   });
 
   it('reads one lookback back from now on the first sync', () => {
-    const w = incrementalWindow({ highWaterMark: null, now: at('2026-01-02T00:00:00Z'), lookbackSeconds: 86400 });
+    const w = incrementalWindow({
+      highWaterMark: null,
+      now: at('2026-01-02T00:00:00Z'),
+      lookbackSeconds: 86400,
+    });
     expect(w.from).toEqual(at('2026-01-01T00:00:00Z'));
   });
 
@@ -32,8 +36,14 @@ describe('chunks', () => {
 
   it('splits a window into whole chunks, the last one ending at the window end', () => {
     expect(chunkCount(window, 86400)).toBe(3);
-    expect(chunkWindow(window, 86400, 0)).toEqual({ from: at('2026-01-01T00:00:00Z'), to: at('2026-01-02T00:00:00Z') });
-    expect(chunkWindow(window, 86400, 2)).toEqual({ from: at('2026-01-03T00:00:00Z'), to: at('2026-01-03T12:00:00Z') });
+    expect(chunkWindow(window, 86400, 0)).toEqual({
+      from: at('2026-01-01T00:00:00Z'),
+      to: at('2026-01-02T00:00:00Z'),
+    });
+    expect(chunkWindow(window, 86400, 2)).toEqual({
+      from: at('2026-01-03T00:00:00Z'),
+      to: at('2026-01-03T12:00:00Z'),
+    });
   });
 
   it('covers every instant exactly once', () => {
@@ -62,8 +72,15 @@ describe('runProgress', () => {
   });
 
   it('has no estimate before the first chunk and none left once finished', () => {
-    const base = { chunksTotal: 4, callsSeen: 0, startedAt: at('2026-01-01T00:00:00Z'), now: at('2026-01-01T00:00:10Z') };
+    const base = {
+      chunksTotal: 4,
+      callsSeen: 0,
+      startedAt: at('2026-01-01T00:00:00Z'),
+      now: at('2026-01-01T00:00:10Z'),
+    };
     expect(runProgress({ ...base, chunksDone: 0, finishedAt: null }).etaSeconds).toBeNull();
-    expect(runProgress({ ...base, chunksDone: 4, finishedAt: at('2026-01-01T00:00:09Z') }).etaSeconds).toBe(0);
+    expect(runProgress({ ...base, chunksDone: 4, finishedAt: at('2026-01-01T00:00:09Z') }).etaSeconds).toBe(
+      0,
+    );
   });
 });

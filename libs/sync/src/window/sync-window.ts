@@ -17,7 +17,11 @@ export interface IncrementalWindowInput {
  * first sync of a connection reads one lookback back from now. A mark in the future (a clock that
  * jumped) is treated as now, so the window is never empty.
  */
-export function incrementalWindow({ highWaterMark, now, lookbackSeconds }: IncrementalWindowInput): SyncWindow {
+export function incrementalWindow({
+  highWaterMark,
+  now,
+  lookbackSeconds,
+}: IncrementalWindowInput): SyncWindow {
   const mark = highWaterMark && highWaterMark.getTime() < now.getTime() ? highWaterMark : now;
   return { from: new Date(mark.getTime() - lookbackSeconds * 1000), to: now };
 }
@@ -60,7 +64,8 @@ export function runProgress(input: {
   const end = input.finishedAt ?? input.now;
   const elapsed = Math.max(0.001, (end.getTime() - input.startedAt.getTime()) / 1000);
   const callsPerSecond = Math.round((input.callsSeen / elapsed) * 10) / 10;
-  if (input.finishedAt || input.chunksDone >= input.chunksTotal) return { percent, callsPerSecond, etaSeconds: 0 };
+  if (input.finishedAt || input.chunksDone >= input.chunksTotal)
+    return { percent, callsPerSecond, etaSeconds: 0 };
   if (input.chunksDone === 0) return { percent, callsPerSecond, etaSeconds: null };
   const etaSeconds = Math.round((elapsed / input.chunksDone) * (input.chunksTotal - input.chunksDone));
   return { percent, callsPerSecond, etaSeconds };

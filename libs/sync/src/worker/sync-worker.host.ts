@@ -1,5 +1,11 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type Type } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type Type,
+} from '@nestjs/common';
 import { AppConfig } from '@switchboard/config';
 import { QueueName, workerConnection, type SyncJobData } from '@switchboard/queue';
 import { UnrecoverableError, type Job, type WorkerOptions } from 'bullmq';
@@ -28,12 +34,14 @@ export class SyncWorkerHost extends WorkerHost implements OnApplicationBootstrap
     const data = job.data;
     if (data.kind === 'incremental') {
       const outcome = await this.incremental.run(data.connectionId);
-      if (outcome.status === 'failed' || outcome.status === 'auth_failed') throw new UnrecoverableError(outcome.error);
+      if (outcome.status === 'failed' || outcome.status === 'auth_failed')
+        throw new UnrecoverableError(outcome.error);
       return outcome;
     }
     const outcome = await this.runs.execute(data.runId);
     if (outcome.status === 'failed' && outcome.retryable) throw new Error(outcome.error);
-    if (outcome.status === 'failed' || outcome.status === 'auth_failed') throw new UnrecoverableError(outcome.error);
+    if (outcome.status === 'failed' || outcome.status === 'auth_failed')
+      throw new UnrecoverableError(outcome.error);
     return outcome;
   }
 
