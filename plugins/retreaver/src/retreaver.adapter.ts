@@ -124,7 +124,9 @@ export class RetreaverAdapter implements CallTrackingProvider {
         provider: PROVIDER,
         connectionId: this.ctx.connectionId,
         page: query.page,
-        skipped,
+        skipped: skipped.length,
+        // Which rows and why (positions, call ids and reasons only: never the rows' data).
+        skippedRows: skipped,
         rows: rows.length,
       });
     }

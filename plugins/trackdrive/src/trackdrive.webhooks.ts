@@ -214,8 +214,10 @@ export function inferTrigger(record: TrackDriveRecord): TrackDriveTrigger {
 /**
  * TrackDrive computes the precise outcome from the call's log once it finalizes, so "Call Ended" can
  * still carry a live status. The call is over either way: talk time (or a connected status) means
- * completed, none means missed; with nothing to go on the status stays unset until the sync or a
- * later change brings the final one.
+ * completed, none means missed. The documented "Call Ended" tokens carry no status and no talk time
+ * (only `total_duration`, which includes ringing, IVR and hold time), so a body built from them
+ * leaves the status unset: guessing "completed" would count a missed call as answered. The API
+ * subscription (which posts the whole call) or the sync brings the final status.
  */
 function endedStatus(call: NormalizedCall): CallStatus | undefined {
   if (call.status && isFinalStatus(call.status)) return call.status;
@@ -293,6 +295,7 @@ export function mapTrackDriveWebhook(
   // "Buyer Answered" is the answer: without an answer time in the payload, its time is it.
   if (trigger === 'answered') call.answeredAt ??= occurredAt;
   if (trigger === 'incoming') call.startedAt ??= occurredAt;
+  if (call.status === undefined) delete call.status;
   const warnings = read.result();
   return {
     type: spec.eventType,

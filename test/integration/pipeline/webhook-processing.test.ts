@@ -32,7 +32,9 @@ describe('webhook processing (worker, real plugins, PostgreSQL, Redis)', () => {
       for (const row of rows) {
         expect(row.provider).toBe(provider);
         expect(['completed', 'in_progress']).toContain(row.status);
-        expect(row.campaign_external_id).toMatch(/^CA\d{4}$/);
+        // Only Retreaver documents a campaign token ([campaign_id]); Ringba's and TrackDrive's
+        // templates carry none (the sync fills the campaign).
+        if (provider === 'retreaver') expect(row.campaign_external_id).toMatch(/^CA\d{4}$/);
         expect(row.caller_number).toMatch(/^\+1555\d{7}$/);
       }
       const events = await h.count('SELECT count(*) FROM call_events WHERE connection_id = $1', [
