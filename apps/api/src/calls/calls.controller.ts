@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import { isStreamId, LiveCallStream } from '@switchboard/pipeline';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequireScope } from '../auth/auth.guard.js';
-import { ListCallsQuery, StreamCallsQuery } from './calls.dto.js';
+import { CallEventsQuery, GetCallQuery, ListCallsQuery, StreamCallsQuery } from './calls.dto.js';
 import { CallsService } from './calls.service.js';
 import { serveLiveCalls } from './live-calls.sse.js';
 
@@ -55,8 +55,18 @@ export class CallsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One call (from the cache when fresh there, else the database)' })
-  get(@Param('id') id: string) {
-    return this.calls.get(id);
+  @ApiOperation({
+    summary:
+      "One call: from the cache, else the database; with fresh=true re-read from the provider's API " +
+      '(through the plugin) and stored through the normal merge first',
+  })
+  get(@Param('id') id: string, @Query() query: GetCallQuery) {
+    return this.calls.get(id, query.fresh === true);
+  }
+
+  @Get(':id/events')
+  @ApiOperation({ summary: "The call's timeline: every webhook and sync event folded into it, oldest first" })
+  events(@Param('id') id: string, @Query() query: CallEventsQuery) {
+    return this.calls.events(id, query.limit ?? 200, query.offset ?? 0);
   }
 }

@@ -1,7 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { CALL_STATUSES } from '@switchboard/core';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { IsTimestamp, PROVIDER_ID } from '../http/field-rules.js';
 
 /** Filters shared by the call list and the live stream. */
@@ -72,4 +83,36 @@ export class StreamCallsQuery extends CallFilterQuery {
   @IsOptional()
   @Matches(/^\d{1,20}-\d{1,20}$/)
   lastEventId?: string;
+}
+
+/** `true`/`false` (and 1/0) in a query string; anything else stays as given and fails @IsBoolean. */
+const queryBoolean = ({ value }: { value: unknown }) =>
+  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+
+export class GetCallQuery {
+  @ApiPropertyOptional({
+    description: "true: re-read the call from the provider's API first (stored through the normal merge)",
+  })
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsBoolean()
+  fresh?: boolean;
+}
+
+export class CallEventsQuery {
+  @ApiPropertyOptional({ default: 200, minimum: 1, maximum: 1000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ default: 0, description: 'nextOffset of the previous page' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  offset?: number;
 }

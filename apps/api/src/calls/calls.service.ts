@@ -1,6 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { CallRepository } from '@switchboard/persistence';
-import { CallCache, toCallView, type CallView } from '@switchboard/pipeline';
+import { CallEventRepository, CallRepository, type CallEventRow } from '@switchboard/persistence';
+import { toCallView, type CallView } from '@switchboard/pipeline';
+import { CallReadThrough } from './call-read-through.service.js';
 import { parseTimestamp } from '../http/field-rules.js';
 import { decodeCursor, keysetPage } from '../http/keyset-page.js';
 import type { ListCallsQuery } from './calls.dto.js';
@@ -13,12 +14,25 @@ export interface CallPage {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Reads calls for host applications: a page by filter, or one call from the cache, else the database. */
+/** One event of a call's timeline (call_events), oldest first. */
+export interface CallEventView {
+  id: string;
+  source: string;
+  eventType: string;
+  occurredAt: string;
+  receivedAt: string;
+  webhookLogId: string | null;
+  /** The normalized call as this event told it. */
+  data: Record<string, unknown>;
+}
+
+/** Reads calls for host applications: a page by filter, one call (read-through), its events. */
 @Injectable()
 export class CallsService {
   constructor(
     private readonly calls: CallRepository,
-    private readonly cache: CallCache,
+    private readonly callEvents: CallEventRepository,
+    private readonly readThrough: CallReadThrough,
   ) {}
 
   async list(query: ListCallsQuery): Promise<CallPage> {
@@ -39,14 +53,42 @@ export class CallsService {
     return keysetPage(rows, limit, toCallView);
   }
 
-  async get(id: string): Promise<CallView> {
-    if (!UUID.test(id)) throw new NotFoundException({ error: 'call_not_found', message: `no call ${id}` });
-    const cached = await this.cache.get(id);
-    if (cached) return cached;
-    const row = await this.calls.findById(id);
-    if (!row) throw new NotFoundException({ error: 'call_not_found', message: `no call ${id}` });
-    const view = toCallView(row);
-    await this.cache.putMany([view]);
-    return view;
+  get(id: string, fresh = false): Promise<CallView> {
+    return this.readThrough.byId(id, fresh);
   }
+
+  byExternalId(connectionId: string, externalId: string, fresh = false): Promise<CallView> {
+    return this.readThrough.byExternalId(connectionId, externalId, fresh);
+  }
+
+  /** The call's events in order (webhooks and syncs), `limit` from `offset`. */
+  async events(
+    id: string,
+    limit: number,
+    offset: number,
+  ): Promise<{ items: CallEventView[]; nextOffset?: number }> {
+    const notFound = () => new NotFoundException({ error: 'call_not_found', message: `no call ${id}` });
+    if (!UUID.test(id)) throw notFound();
+    const [call, rows] = await Promise.all([
+      this.calls.findById(id),
+      this.callEvents.listForCall(id, limit + 1, offset),
+    ]);
+    if (!call) throw notFound();
+    return {
+      items: rows.slice(0, limit).map(toEventView),
+      nextOffset: rows.length > limit ? offset + limit : undefined,
+    };
+  }
+}
+
+function toEventView(row: CallEventRow): CallEventView {
+  return {
+    id: row.id,
+    source: row.source,
+    eventType: row.event_type,
+    occurredAt: row.occurred_at.toISOString(),
+    receivedAt: row.created_at.toISOString(),
+    webhookLogId: row.webhook_log_id,
+    data: row.data,
+  };
 }
