@@ -291,13 +291,12 @@ export function webhookRecord(params: RetreaverRecord): {
 
 /**
  * The trigger of a webhook that names none (no `event` parameter), from what the payload shows,
- * most advanced state first: converted -> converted; an end time, a call duration or a final
- * status -> completed; a forwarded time or connected -> answered; otherwise -> incoming.
+ * most advanced state first: an end time, a call duration or a final status -> completed (a
+ * finished call's record also says whether it converted); converted -> converted; a forwarded
+ * time or connected -> answered; otherwise -> incoming. "Selected" cannot be told from "Start".
  */
 export function inferTrigger(record: RetreaverRecord): RetreaverTrigger {
   const name = (() => {
-    if (readBoolean(record.converted) === true || readString(record.conversions_determined_at))
-      return 'converted';
     const status = readString(record.status)?.toLowerCase();
     if (
       readString(record.end_time) ||
@@ -305,6 +304,8 @@ export function inferTrigger(record: RetreaverRecord): RetreaverTrigger {
       (status !== undefined && /finish|complete|ended|busy|fail|cancel|no.?answer|reject/.test(status))
     )
       return 'completed';
+    if (readBoolean(record.converted) === true || readString(record.conversions_determined_at))
+      return 'converted';
     if (readString(record.forwarded_time) || readBoolean(record.connected) === true) return 'answered';
     return 'incoming';
   })();

@@ -1,9 +1,10 @@
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseWebhookBody, queryToObject, type InboundWebhook } from '@switchboard/core';
 import RetreaverPlugin from '@switchboard/plugin-retreaver';
 import RingbaPlugin from '@switchboard/plugin-ringba';
-import { runProviderConformance } from '@switchboard/plugin-sdk/testing';
+import { runProviderConformance, type WebhookCorpus } from '@switchboard/plugin-sdk/testing';
 import TrackDrivePlugin from '@switchboard/plugin-trackdrive';
 import { SIMULATORS } from '../../simulators/src/registry.js';
 import type { ProviderSimulator } from '../../simulators/src/simulator.js';
@@ -70,5 +71,9 @@ for (const [provider, plugin] of [
     historyWindow: WIDE_WINDOW,
     pageSize: 10,
     sampleWebhooks: () => captureWebhooks(sim),
+    webhookCorpus: () =>
+      JSON.parse(
+        fs.readFileSync(new URL(`../../fixtures/${provider}/webhook-corpus.json`, import.meta.url), 'utf8'),
+      ) as WebhookCorpus,
   });
 }

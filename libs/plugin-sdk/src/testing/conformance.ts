@@ -12,6 +12,7 @@ import {
   type PluginManifest,
   type ProviderContext,
 } from '@switchboard/core';
+import { checkWebhookCase, type WebhookCorpus } from './webhook-corpus.js';
 
 type TestFn = (name: string, fn: () => unknown, timeoutMs?: number) => void;
 type SuiteFn = (name: string, fn: () => void) => void;
@@ -34,6 +35,11 @@ export interface ConformanceOptions<C extends object> {
    * firing the plugin's own templates). Optional: without it the webhook mapping checks are skipped.
    */
   sampleWebhooks?: () => Promise<InboundWebhook[]>;
+  /**
+   * The plugin's webhook corpus (`test/fixtures/<provider>/webhook-corpus.json`): every documented
+   * event in template and provider-native shape with the call it must map to. Optional.
+   */
+  webhookCorpus?: () => WebhookCorpus;
   /** Test registration functions; default: the runner's globals (Jest, Vitest). */
   describe?: SuiteFn;
   it?: TestFn;
@@ -141,6 +147,19 @@ export function runProviderConformance<C extends object>(options: ConformanceOpt
         assert.ok((CALL_EVENT_TYPES as readonly string[]).includes(event.type));
         assert.ok(!Number.isNaN(event.occurredAt.getTime()), 'occurredAt is a date');
         checkCall(event.call);
+      }
+    });
+
+    test('maps every case of its webhook corpus to the expected call', () => {
+      if (!options.webhookCorpus) return;
+      const corpus = options.webhookCorpus();
+      assert.ok(corpus.cases.length > 0, 'the corpus has cases');
+      for (const c of corpus.cases) {
+        const a = new (manifest as PluginManifest).adapter({
+          ...options.context(options.credentials()),
+          settings: c.settings ?? {},
+        });
+        checkWebhookCase(a, c);
       }
     });
 
