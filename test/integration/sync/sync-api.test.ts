@@ -57,6 +57,12 @@ describe('sync API', () => {
       progress: { percent: 100, etaSeconds: 0 },
     });
 
+    const audit = await h.count(
+      `SELECT count(*) FROM audit_log WHERE action = 'backfill.started' AND target_id = $1`,
+      [started.body.id],
+    );
+    expect(audit).toBe(1);
+
     const listed = await call('GET', `/sync-runs?connectionId=${connectionId}&kind=backfill`);
     expect(listed.status).toBe(200);
     expect(listed.body.items.map((r: { id: string }) => r.id)).toContain(started.body.id);

@@ -9,10 +9,17 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
+  Req,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SyncStatusRepository, SyncRunRepository, type SyncRunKind } from '@switchboard/persistence';
+import {
+  AuditLog,
+  SyncRunRepository,
+  SyncStatusRepository,
+  type SyncRunKind,
+} from '@switchboard/persistence';
 import { SyncRequestError, SyncRunService, toSyncRunView, toSyncStatusView } from '@switchboard/sync';
+import { auditContext, type AuditedRequest } from '../auth/audit-actor.js';
 import { RequireScope } from '../auth/auth.guard.js';
 import { parseTimestamp } from '../http/field-rules.js';
 import { decodeCursor, keysetPage } from '../http/keyset-page.js';
@@ -41,6 +48,7 @@ export class SyncController {
     private readonly runs: SyncRunService,
     private readonly runRows: SyncRunRepository,
     private readonly status: SyncStatusRepository,
+    private readonly audit: AuditLog,
   ) {}
 
   @Get('connections/:id/sync')
@@ -62,8 +70,14 @@ export class SyncController {
   @Post('connections/:id/sync')
   @HttpCode(202)
   @ApiOperation({ summary: "Run the connection's scheduled (incremental) sync now, outside its schedule" })
-  syncNow(@Param('id', ParseUUIDPipe) id: string) {
-    return mapped(this.runs.syncNow(id));
+  async syncNow(@Param('id', ParseUUIDPipe) id: string, @Req() request: AuditedRequest) {
+    const queued = await mapped(this.runs.syncNow(id));
+    await this.audit.record({
+      ...auditContext(request),
+      action: 'sync.requested',
+      target: { type: 'connection', id },
+    });
+    return queued;
   }
 
   @Post('connections/:id/backfills')
@@ -72,8 +86,12 @@ export class SyncController {
     summary:
       "Backfill the provider's call history over [from, to): resumable, in chunks (a day by default); watch it at GET /backfills/:id",
   })
-  backfill(@Param('id', ParseUUIDPipe) id: string, @Body() body: RunWindowDto) {
-    return this.start(id, 'backfill', body);
+  backfill(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: RunWindowDto,
+    @Req() request: AuditedRequest,
+  ) {
+    return this.start(id, 'backfill', body, request);
   }
 
   @Post('connections/:id/recoveries')
@@ -82,8 +100,12 @@ export class SyncController {
     summary:
       'Missed-webhook recovery over [from, to): calls the provider has that we lack, or whose final state never reached us, are processed as if their webhook had arrived; the report lists them',
   })
-  recover(@Param('id', ParseUUIDPipe) id: string, @Body() body: RunWindowDto) {
-    return this.start(id, 'recovery', body);
+  recover(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: RunWindowDto,
+    @Req() request: AuditedRequest,
+  ) {
+    return this.start(id, 'recovery', body, request);
   }
 
   @Post('connections/:id/consistency-checks')
@@ -92,8 +114,8 @@ export class SyncController {
     summary:
       'Consistency check over [from, to): calls missing here, calls missing at the provider, and field-by-field differences; writes nothing',
   })
-  check(@Param('id', ParseUUIDPipe) id: string, @Body() body: RunWindowDto) {
-    return this.start(id, 'consistency', body);
+  check(@Param('id', ParseUUIDPipe) id: string, @Body() body: RunWindowDto, @Req() request: AuditedRequest) {
+    return this.start(id, 'consistency', body, request);
   }
 
   @Post('connections/:id/parallel-run-reports')
@@ -102,8 +124,12 @@ export class SyncController {
     summary:
       "Parallel-run report of a shadow connection over [from, to): what its webhooks said against what the provider's API says",
   })
-  parallelRun(@Param('id', ParseUUIDPipe) id: string, @Body() body: RunWindowDto) {
-    return this.start(id, 'parallel_run', body);
+  parallelRun(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: RunWindowDto,
+    @Req() request: AuditedRequest,
+  ) {
+    return this.start(id, 'parallel_run', body, request);
   }
 
   @Get('sync-runs')
@@ -133,21 +159,35 @@ export class SyncController {
   @Delete(['sync-runs/:id', 'backfills/:id'])
   @HttpCode(202)
   @ApiOperation({ summary: 'Cancel a run: a queued run stops at once, a running one after its current page' })
-  async cancel(@Param('id', ParseUUIDPipe) id: string) {
+  async cancel(@Param('id', ParseUUIDPipe) id: string, @Req() request: AuditedRequest) {
     const run = await mapped(this.runs.cancel(id));
+    await this.audit.record({
+      ...auditContext(request),
+      action: `${run.kind}.canceled`,
+      target: { type: 'sync_run', id },
+      details: { connectionId: run.connection_id },
+    });
     return toSyncRunView(run, this.runs.progress(run));
   }
 
-  private async start(connectionId: string, kind: SyncRunKind, body: RunWindowDto) {
+  private async start(connectionId: string, kind: SyncRunKind, body: RunWindowDto, request: AuditedRequest) {
+    const actor = auditContext(request);
     const run = await mapped(
       this.runs.start({
         connectionId,
         kind,
         from: parseTimestamp(body.from) as Date,
         to: parseTimestamp(body.to) as Date,
-        requestedBy: 'api',
+        // Who asked, for the run's record: an API key id, or the admin token / open API.
+        requestedBy: actor.actor.keyId ?? actor.actor.kind,
       }),
     );
+    await this.audit.record({
+      ...actor,
+      action: `${kind}.started`,
+      target: { type: 'sync_run', id: run.id },
+      details: { connectionId, from: body.from, to: body.to },
+    });
     return toSyncRunView(run, this.runs.progress(run));
   }
 }
