@@ -15,6 +15,7 @@ import {
 import { SwitchboardMetrics } from '@switchboard/metrics';
 import { mountQueueBoard } from './admin/queue-board.js';
 import { ApiModule } from './api.module.js';
+import { mountConsole } from './console/console-static.js';
 import { mountOpenApi } from './docs/openapi.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { hardenHttp } from './http/http-hardening.js';
@@ -75,6 +76,7 @@ export async function createApiApp(
   mountOpenApi(app, API_VERSION);
   registerWebhookRoutes(app, config.webhook.bodyLimitBytes);
   mountQueueBoard(app);
+  mountConsole(app);
 
   const metrics = app.get(SwitchboardMetrics);
   metrics.pluginsLoaded.set({ status: 'loaded' }, discovery.loaded.length);

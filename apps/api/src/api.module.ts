@@ -7,6 +7,7 @@ import { PlatformModule } from '@switchboard/platform';
 import { AuthModule } from './auth/auth.module.js';
 import { CallsModule } from './calls/calls.module.js';
 import { ClientApiModule } from './client-api.module.js';
+import { ConsoleApiModule } from './console/console-api.module.js';
 import { PluginsController } from './plugins/plugins.controller.js';
 import { SyncApiModule } from './sync/sync-api.module.js';
 import { WebhookLogsModule } from './webhook-logs/webhook-logs.module.js';
@@ -26,6 +27,7 @@ export class ApiModule {
         WebhookLogsModule,
         ClientApiModule,
         SyncApiModule,
+        ConsoleApiModule,
       ],
       controllers: [PluginsController],
     };
