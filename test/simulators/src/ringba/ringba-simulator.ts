@@ -45,6 +45,8 @@ interface Served {
   /** Path under the account: "/calllogs", "/numbers/PN..."; the full path when outside one. */
   path: string;
   fullPath: string;
+  /** When the request arrived (ms since the epoch). */
+  at: number;
 }
 
 const HISTORY_SPAN_MS = 3 * 24 * 3600 * 1000;
@@ -87,6 +89,12 @@ export class RingbaSimulator implements ProviderSimulator {
   private server?: http.Server;
   private url?: string;
   private transactions = 0;
+  /**
+   * Recent call-log queries' rows (by window, filters and order), dropped when calls are added:
+   * paging a 200k-call history would otherwise filter and sort all of it for every page.
+   */
+  private readonly queried = new Map<string, SimCallRecord[]>();
+  private queriedLength = 0;
 
   constructor(private readonly options: RingbaSimulatorOptions = {}) {
     const seed = options.seed ?? 1;
@@ -147,6 +155,13 @@ export class RingbaSimulator implements ProviderSimulator {
     if (!pathPrefix) return this.served.length;
     return this.served.filter((s) => s.path.startsWith(pathPrefix) || s.fullPath.startsWith(pathPrefix))
       .length;
+  }
+
+  /** Arrival times (ms since the epoch) of the API requests served (by path), oldest first. */
+  requestTimes(pathPrefix?: string): number[] {
+    return this.served
+      .filter((s) => !pathPrefix || s.path.startsWith(pathPrefix) || s.fullPath.startsWith(pathPrefix))
+      .map((s) => s.at);
   }
 
   /** The pixel templates the plugin hands out for this target, by trigger. */
@@ -253,7 +268,7 @@ export class RingbaSimulator implements ProviderSimulator {
     try {
       if (this.faults.latencyMs) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
       const match = /^\/v2\/([^/]+)(\/.*)?$/.exec(url.pathname);
-      this.served.push({ path: match?.[2] ?? url.pathname, fullPath: url.pathname });
+      this.served.push({ path: match?.[2] ?? url.pathname, fullPath: url.pathname, at: Date.now() });
       this.applyFaults();
       if (req.headers.authorization !== `Token ${this.credentials.apiToken}`) {
         throw new HttpError(401, { message: 'Authorization has been denied for this request.' });
@@ -332,11 +347,7 @@ export class RingbaSimulator implements ProviderSimulator {
       throw badRequest(`size must be 1..${MAX_SIZE}`);
     if (!Number.isInteger(offset) || offset < 0) throw badRequest('offset must be 0 or more');
 
-    // reportEnd is inclusive here, as the plugin assumes Ringba's is [I].
-    let rows = this.calls.filter(
-      (c) => c.callDt >= start && c.callDt <= end && matchesFilters(c, request.filters),
-    );
-    rows = sortRows(rows, request.orderByColumns);
+    const rows = this.query(start, end, request.filters, request.orderByColumns);
     const columns = Array.isArray(request.valueColumns)
       ? request.valueColumns.map((c) => String(asObject(c).column))
       : undefined;
@@ -345,6 +356,26 @@ export class RingbaSimulator implements ProviderSimulator {
       page[i] = [null, 'corrupt-row', { callDt: 'not-a-date', campaignName: 'row without id' }][i % 3];
     }
     return { isSuccessful: true, report: { partialResult: false, records: page, totalCount: rows.length } };
+  }
+
+  /** The calls of [start, end] matching the filters, in order (cached while no call is added). */
+  private query(start: number, end: number, filters: unknown, orderBy: unknown): SimCallRecord[] {
+    if (this.queriedLength !== this.calls.length) {
+      this.queried.clear();
+      this.queriedLength = this.calls.length;
+    }
+    const key = JSON.stringify([start, end, filters ?? null, orderBy ?? null]);
+    let rows = this.queried.get(key);
+    if (!rows) {
+      // reportEnd is inclusive here, as the plugin assumes Ringba's is [I].
+      rows = sortRows(
+        this.calls.filter((c) => c.callDt >= start && c.callDt <= end && matchesFilters(c, filters)),
+        orderBy,
+      );
+      if (this.queried.size >= 16) this.queried.delete(this.queried.keys().next().value as string);
+      this.queried.set(key, rows);
+    }
+    return rows;
   }
 
   private callLogDetail(body: unknown): Record<string, unknown> {
