@@ -149,6 +149,7 @@ async function main() {
 
   say('');
   say(`Switchboard is running:`);
+  say(`  web console    ${base}/console/  (ADMIN_TOKEN or an API key; none if unset)`);
   say(`  API            ${base}`);
   say(`  API docs       ${base}/docs`);
   say(`  health         ${base}/health/ready`);

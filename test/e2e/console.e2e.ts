@@ -10,7 +10,7 @@ import { createApiApp } from '../../apps/api/src/api-app.js';
 import { ApiKeyService } from '../../apps/api/src/auth/api-key.service.js';
 import { CONSOLE_DIST } from '../../apps/api/src/console/console-static.js';
 import { createWorkerApp } from '../../apps/worker/src/worker-app.js';
-import { SIMULATORS } from '../simulators/src/registry.js';
+import { createRingbaSimulator } from '../simulators/src/ringba/index.js';
 import type { ProviderSimulator } from '../simulators/src/simulator.js';
 import { testConfig } from '../support/app-config.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -138,7 +138,7 @@ describe('web console in a browser (sign in, connections, live calls, timeline, 
     await worker.init();
     proxy = await startProxy(port);
     consoleUrl = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}${PREFIX}/console/`;
-    sim = SIMULATORS.ringba({ seed: 11, historyCalls: 3 });
+    sim = createRingbaSimulator({ seed: 11, historyCalls: 5, historyEnd: new Date(Date.now() - 3_600_000) });
     await sim.start();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -185,6 +185,17 @@ describe('web console in a browser (sign in, connections, live calls, timeline, 
       const js = await fetch(`${apiBase}/console/${asset}`);
       expect(js.status).toBe(200);
       expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      // What the console reads beyond the older API is documented for scripts too.
+      const openapi = (await (await fetch(`${apiBase}/docs/json`)).json()) as {
+        paths: Record<string, unknown>;
+      };
+      for (const route of [
+        '/me',
+        '/overview',
+        '/plugins/{provider}/credential-fields',
+        '/calls/{id}/timeline',
+      ])
+        expect(Object.keys(openapi.paths)).toContain(route);
     },
     STEP_MS,
   );
@@ -376,10 +387,36 @@ describe('web console in a browser (sign in, connections, live calls, timeline, 
   );
 
   it(
-    'overview counts what came in; a read-only key sees only what its scope allows; sign-out forgets the token',
+    'starts a backfill with a date range and watches its progress to the end, with its report',
     async () => {
       await page.getByLabel('Admin token or API key').fill(ADMIN_TOKEN);
       await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('link', { name: 'Sync' }).click();
+      await page.getByRole('heading', { name: 'Scheduled sync' }).waitFor();
+      await page.getByLabel('Kind').selectOption('backfill');
+      const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+      await page.getByLabel('From').fill(day(-5));
+      await page.getByLabel('To (exclusive)').fill(day(1));
+      await page.getByRole('button', { name: 'Start' }).click();
+      await page.getByText('Backfill queued.').waitFor();
+      const run = page.locator('tr[data-run-id]').first();
+      await run.locator('.badge-succeeded').waitFor({ timeout: 30_000 });
+      expect(await run.locator('progress').getAttribute('value')).toBe('100');
+      const runId = (await run.getAttribute('data-run-id')) as string;
+      const { rows } = await sql.query('SELECT state, calls_seen FROM sync_runs WHERE id = $1', [runId]);
+      expect(rows[0]).toMatchObject({ state: 'succeeded' });
+      // The five historic calls plus the live ones the provider also lists.
+      expect(rows[0].calls_seen).toBeGreaterThanOrEqual(5);
+      expect(await run.textContent()).toContain(`${rows[0].calls_seen} seen`);
+      await page.getByRole('article', { name: 'Run report' }).waitFor();
+      await shot('sync');
+    },
+    STEP_MS,
+  );
+
+  it(
+    'overview counts what came in; a read-only key sees only what its scope allows; sign-out forgets the token',
+    async () => {
       await page.getByRole('link', { name: 'Overview' }).click();
       const row = page.locator('tr', { hasText: 'Ringba main' });
       await row.waitFor();

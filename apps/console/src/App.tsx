@@ -6,6 +6,7 @@ import { ConnectionsPage } from './pages/ConnectionsPage';
 import { NewConnectionPage } from './pages/NewConnectionPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { SignInPage } from './pages/SignInPage';
+import { SyncPage } from './pages/SyncPage';
 import { WebhookLogsPage } from './pages/WebhookLogsPage';
 import { href, useRoute } from './route';
 import { useSession } from './session';
@@ -15,6 +16,7 @@ const NAV = [
   { path: 'connections', label: 'Connections', scope: 'admin' },
   { path: 'calls', label: 'Calls', scope: 'read' },
   { path: 'webhooks', label: 'Webhook logs', scope: 'admin' },
+  { path: 'sync', label: 'Sync', scope: 'admin' },
 ] as const;
 
 export function App() {
@@ -58,6 +60,8 @@ export function App() {
     ) : (
       <CallsPage />
     )
+  ) : section === 'sync' ? (
+    <SyncPage />
   ) : (
     <WebhookLogsPage />
   );

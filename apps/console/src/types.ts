@@ -196,3 +196,60 @@ export const CALL_STATUSES = [
   'rejected',
 ];
 export const WEBHOOK_STATUSES = ['received', 'queued', 'processed', 'failed', 'rejected', 'ignored'];
+
+export interface SyncRun {
+  id: string;
+  connectionId: string;
+  provider: string;
+  kind: 'backfill' | 'recovery' | 'consistency' | 'parallel_run';
+  state: string;
+  from: string;
+  to: string;
+  chunks: { done: number; total: number; seconds: number };
+  calls: { seen: number; created: number; updated: number; skipped: number };
+  pages: number;
+  progress: { percent: number; callsPerSecond: number | null; etaSeconds: number | null };
+  report: SyncReport | null;
+  error: string | null;
+  cancelRequested: boolean;
+  requestedBy: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface IdSample {
+  total: number;
+  ids: string[];
+}
+
+export interface SyncReport {
+  skipped?: { total: number; rows: Array<Record<string, unknown>> };
+  created?: IdSample;
+  completed?: IdSample;
+  matching?: number;
+  missingHere?: IdSample;
+  missingAtProvider?: IdSample;
+  fieldMismatches?: {
+    total: number;
+    byField: Record<string, number>;
+    calls: Array<{
+      externalId: string;
+      differences: Array<{ field: string; ours: unknown; theirs: unknown }>;
+    }>;
+  };
+}
+
+export interface ConnectionSync {
+  connectionId: string;
+  scheduled: {
+    state: string;
+    highWaterMark?: string | null;
+    lastAttemptAt?: string | null;
+    lastSuccessAt?: string | null;
+    lastRun?: { seen: number; changed: number; skipped: number; durationMs: number | null };
+    consecutiveFailures?: number;
+    error?: string | null;
+  };
+  recentRuns: SyncRun[];
+}
