@@ -66,7 +66,16 @@ export class AppConfig {
       concurrency: number;
       /** Size of a backfill chunk: the unit of progress and of resumption after a crash. */
       chunkSeconds: number;
-    } = { scheduleEnabled: true, concurrency: 4, chunkSeconds: 86_400 },
+      /** Scheduled consistency checks of every live connection (0 = none) and the window each covers. */
+      consistencyIntervalSeconds: number;
+      consistencyWindowSeconds: number;
+    } = {
+      scheduleEnabled: true,
+      concurrency: 4,
+      chunkSeconds: 86_400,
+      consistencyIntervalSeconds: 0,
+      consistencyWindowSeconds: 86_400,
+    },
   ) {}
 
   /**
@@ -164,6 +173,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       scheduleEnabled: raw.SYNC_SCHEDULE_ENABLED ?? true,
       concurrency: raw.SYNC_CONCURRENCY ?? 4,
       chunkSeconds: raw.BACKFILL_CHUNK_SECONDS ?? 86_400,
+      consistencyIntervalSeconds: raw.CONSISTENCY_CHECK_INTERVAL_SECONDS ?? 0,
+      consistencyWindowSeconds: raw.CONSISTENCY_CHECK_WINDOW_SECONDS ?? 86_400,
     },
   );
   return Object.assign(config, {

@@ -187,6 +187,20 @@ export class Environment {
   @Transform(toInt)
   @IsInt()
   @Min(0)
+  @Max(31 * 86400)
+  CONSISTENCY_CHECK_INTERVAL_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(31 * 86400)
+  CONSISTENCY_CHECK_WINDOW_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   @Max(36500)
   WEBHOOK_LOG_RETENTION_DAYS?: number;
 
@@ -243,6 +257,9 @@ export const EXPECTED: Record<keyof Environment, string> = {
   SYNC_SCHEDULE_ENABLED: 'true or false (false: no scheduled syncs; backfills and checks still run)',
   SYNC_CONCURRENCY: 'how many connections one worker syncs at once, 1 to 100, e.g. 4',
   BACKFILL_CHUNK_SECONDS: 'seconds of call history per backfill chunk, 300 to 2678400, e.g. 86400',
+  CONSISTENCY_CHECK_INTERVAL_SECONDS:
+    'seconds between scheduled consistency checks of each live connection, 0 = none, e.g. 86400',
+  CONSISTENCY_CHECK_WINDOW_SECONDS: 'seconds of history a scheduled consistency check covers, e.g. 86400',
   WEBHOOK_LOG_RETENTION_DAYS: 'days webhook logs are kept, 0 to 36500 (0 = forever), e.g. 90',
   CALL_EVENT_RETENTION_DAYS: 'days call events are kept, 0 to 36500 (0 = forever), e.g. 365',
   RAW_PAYLOAD_RETENTION_DAYS:

@@ -14,4 +14,6 @@ export interface WebhookJobData {
  */
 export type SyncJobData =
   | { kind: 'incremental'; connectionId: string }
+  /** From a job scheduler: start a consistency check of the last CONSISTENCY_CHECK_WINDOW_SECONDS. */
+  | { kind: 'scheduled-check'; connectionId: string }
   | { kind: 'run'; runId: string; connectionId: string };

@@ -9,7 +9,9 @@ import { SyncRunService, syncRunJobId } from '../runs/sync-run.service.js';
 import { connectionSyncSettings } from './connection-sync-settings.js';
 
 const SCHEDULER_PREFIX = 'incremental-';
+const CHECK_PREFIX = 'consistency-';
 export const incrementalSchedulerId = (connectionId: string) => `${SCHEDULER_PREFIX}${connectionId}`;
+export const consistencySchedulerId = (connectionId: string) => `${CHECK_PREFIX}${connectionId}`;
 
 /** How often the worker brings the job schedulers in line with the connections. */
 export const RECONCILE_INTERVAL_MS = 30_000;
@@ -53,7 +55,8 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   async reconcile(): Promise<ReconcileResult> {
     const result: ReconcileResult = { scheduled: [], removed: [], requeuedRuns: [] };
-    const wanted = new Map<string, { connectionId: string; every: number }>();
+    const wanted = new Map<string, { connectionId: string; every: number; check: boolean }>();
+    const checkEvery = this.config.sync.consistencyIntervalSeconds * 1000;
     if (this.config.sync.scheduleEnabled) {
       for (const connection of await this.connections.list({ activeOnly: true })) {
         if (connection.mode !== 'live' || !this.registry.has(connection.providerType)) continue;
@@ -65,12 +68,20 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
         wanted.set(incrementalSchedulerId(connection.id), {
           connectionId: connection.id,
           every: settings.intervalSeconds * 1000,
+          check: false,
         });
+        if (checkEvery > 0) {
+          wanted.set(consistencySchedulerId(connection.id), {
+            connectionId: connection.id,
+            every: checkEvery,
+            check: true,
+          });
+        }
       }
     }
     const existing = new Map(
       (await this.queue.getJobSchedulers(0, -1))
-        .filter((s) => s.key.startsWith(SCHEDULER_PREFIX))
+        .filter((s) => s.key.startsWith(SCHEDULER_PREFIX) || s.key.startsWith(CHECK_PREFIX))
         .map((s) => [s.key, s.every]),
     );
     for (const key of existing.keys()) {
@@ -78,14 +89,14 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       await this.queue.removeJobScheduler(key);
       result.removed.push(key);
     }
-    for (const [key, { connectionId, every }] of wanted) {
+    for (const [key, { connectionId, every, check }] of wanted) {
       if (existing.get(key) === every) continue;
       await this.queue.upsertJobScheduler(
         key,
         { every },
         {
-          name: 'incremental',
-          data: { kind: 'incremental', connectionId },
+          name: check ? 'scheduled-check' : 'incremental',
+          data: check ? { kind: 'scheduled-check', connectionId } : { kind: 'incremental', connectionId },
           opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
         },
       );

@@ -11,6 +11,7 @@ import { QueueName, workerConnection, type SyncJobData } from '@switchboard/queu
 import { UnrecoverableError, type Job, type WorkerOptions } from 'bullmq';
 import { IncrementalSyncService, type IncrementalOutcome } from '../incremental/incremental-sync.service.js';
 import { SyncRunExecutor, type RunOutcome } from '../runs/sync-run.executor.js';
+import { SyncRunService } from '../runs/sync-run.service.js';
 
 /**
  * The Sync queue's processor: scheduled syncs and operator runs, several connections at once
@@ -26,17 +27,33 @@ export class SyncWorkerHost extends WorkerHost implements OnApplicationBootstrap
   constructor(
     private readonly incremental: IncrementalSyncService,
     private readonly runs: SyncRunExecutor,
+    private readonly runService: SyncRunService,
+    private readonly config: AppConfig,
   ) {
     super();
   }
 
-  async process(job: Job<SyncJobData>): Promise<IncrementalOutcome | RunOutcome> {
+  async process(
+    job: Job<SyncJobData>,
+  ): Promise<IncrementalOutcome | RunOutcome | { status: 'queued'; runId: string }> {
     const data = job.data;
     if (data.kind === 'incremental') {
       const outcome = await this.incremental.run(data.connectionId);
       if (outcome.status === 'failed' || outcome.status === 'auth_failed')
         throw new UnrecoverableError(outcome.error);
       return outcome;
+    }
+    if (data.kind === 'scheduled-check') {
+      // A scheduled check is an ordinary consistency run (its report and drift gauge), queued here.
+      const to = new Date();
+      const run = await this.runService.start({
+        connectionId: data.connectionId,
+        kind: 'consistency',
+        from: new Date(to.getTime() - this.config.sync.consistencyWindowSeconds * 1000),
+        to,
+        requestedBy: 'schedule',
+      });
+      return { status: 'queued', runId: run.id };
     }
     const outcome = await this.runs.execute(data.runId);
     if (outcome.status === 'failed' && outcome.retryable) throw new Error(outcome.error);
