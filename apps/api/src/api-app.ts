@@ -18,7 +18,7 @@ import { ApiModule } from './api.module.js';
 import { mountConsole } from './console/console-static.js';
 import { mountOpenApi } from './docs/openapi.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
-import { hardenHttp } from './http/http-hardening.js';
+import { frameworkErrorReply, hardenHttp, MAX_PARAM_LENGTH } from './http/http-hardening.js';
 import { validationError } from './http/validation-error.js';
 import { registerWebhookRoutes } from './webhooks/webhook-routes.js';
 
@@ -42,6 +42,8 @@ export async function createApiApp(
     genReqId: requestId,
     bodyLimit: config.webhook.bodyLimitBytes,
     trustProxy: config.webhook.trustedProxies.length > 0 ? config.webhook.trustedProxies : false,
+    maxParamLength: MAX_PARAM_LENGTH,
+    frameworkErrors: frameworkErrorReply,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     ApiModule.register(config, discovery),

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../auth/auth.guard.js';
 import { GetCallQuery } from './calls.dto.js';
@@ -19,6 +19,13 @@ export class ConnectionCallsController {
       "fresh=true — read from the provider's API through the plugin and stored through the normal merge",
   })
   get(@Param('id') id: string, @Param('externalId') externalId: string, @Query() query: GetCallQuery) {
+    if (externalId.length > 255) {
+      throw new BadRequestException({
+        error: 'bad_request',
+        message: 'externalId must be at most 255 characters',
+        details: { field: 'externalId' },
+      });
+    }
     return this.calls.byExternalId(id, externalId, query.fresh === true);
   }
 }

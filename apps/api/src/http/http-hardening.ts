@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { API_JSON_BODY_LIMIT_BYTES, JsonBodyError, parseJsonBody } from './json-body.js';
 
 /** Routes that read their own raw requests (the webhook ingress keeps bodies and queries byte for byte). */
@@ -47,4 +47,23 @@ export function queryFieldWithNul(url: string): string | undefined {
     if (key.includes('\u0000') || value.includes('\u0000')) return key.replaceAll('\u0000', '\\u0000');
   }
   return undefined;
+}
+
+/** Path parameters longer than this answer 414 (in the API's error shape); ids are far shorter. */
+export const MAX_PARAM_LENGTH = 1_000;
+
+/**
+ * Fastify's answers to URLs it cannot route (bad percent-encoding, an over-long parameter) are
+ * written straight to the socket in Fastify's own shape unless this handler is given: with it they
+ * use the API's error body (and pass the request log like every other answer).
+ */
+export function frameworkErrorReply(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const statusCode = error.statusCode ?? 400;
+  void reply.code(statusCode).send({
+    statusCode,
+    error: statusCode === 414 ? 'uri_too_long' : 'bad_url',
+    message:
+      statusCode === 414 ? 'a path parameter is too long' : 'the URL is not valid (bad percent-encoding)',
+    requestId: request.id,
+  });
 }
