@@ -52,7 +52,10 @@ for t in ['incoming','connected','converted','payout','completed','finalized','r
     if t in ('converted',): call['converted']=True
     if 'revenue' in FIELDS[t]: call['revenue']=money(R['revenue'])
     if 'payout' in FIELDS[t]: call['payout']=money(R['payout'])
-    if 'duration' in FIELDS[t]: call['durationSeconds']=R['duration']
+    if 'duration' in FIELDS[t]:
+        call['durationSeconds']=R['duration']
+        # an end-of-call pixel with a call length dates the start from the end
+        if t in ('completed','finalized'): call['startedAt']=iso(at-timedelta(seconds=R['duration']))
     if 'recording_url' in FIELDS[t]: call['recordingUrl']=R['recording']
     if 'target_id' in FIELDS[t]: tags.update(targetId=R['targetId'],targetName=R['targetName'],buyerName='Northwind Buyer')
     if 'end_source' in FIELDS[t]: tags['endCallSource']='System' if t=='error' else R['endSource']
@@ -118,7 +121,7 @@ for t in ['incoming','selected','answered','converted','completed']:
     if t=='selected': call['status']='ringing'
     if t=='answered': call.update(status='in_progress',answeredAt=iso(at))
     if t=='converted': q['total_duration']='102'; call.update(status='in_progress',converted=True,durationSeconds=102)
-    if t=='completed': q.update(total_duration='206',recording_url=RT['rec']); call.update(status='completed',durationSeconds=206,recordingUrl=RT['rec'],endedAt=iso(at))
+    if t=='completed': q.update(total_duration='206',recording_url=RT['rec']); call.update(status='completed',durationSeconds=206,recordingUrl=RT['rec'],endedAt=iso(at),startedAt=iso(at-timedelta(seconds=206)))
     call['tags']=tags
     retreaver.append({'name':f'{t} webhook, template shape (GET query)','event':t,'shape':'template',
       'request':{'method':'GET','query':q,'receivedAt':iso(at)},
@@ -169,7 +172,7 @@ for t in ['incoming','ringing','answered','completed','converted','payout','reco
     if t in ('incoming','ringing'): call['status']='ringing'
     if t=='incoming': call['startedAt']=iso(at)
     if t=='answered': call.update(status='in_progress',answeredAt=iso(at))
-    if t=='completed': call['endedAt']=iso(at)
+    if t=='completed': call.update(endedAt=iso(at),startedAt=iso(at-timedelta(seconds=330)))
     if t=='converted': call['converted']=True
     call['tags']=tags
     eid=f'{TU}:{t}'

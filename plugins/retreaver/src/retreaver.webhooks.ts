@@ -399,6 +399,15 @@ export function mapRetreaverWebhook(
   if (trigger.trigger === 'answered' && !call.answeredAt) call.answeredAt = occurredAt;
   if (trigger.trigger === 'completed' && !call.endedAt) call.endedAt = occurredAt;
   if (trigger.trigger === 'incoming' && !call.startedAt) call.startedAt = occurredAt;
+  // End of call carries the call's length ([call_duration]) but no start time: it started that long
+  // before it ended, so the stored times agree with the duration.
+  if (
+    trigger.trigger === 'completed' &&
+    !call.startedAt &&
+    call.endedAt &&
+    call.durationSeconds !== undefined
+  )
+    call.startedAt = new Date(call.endedAt.getTime() - call.durationSeconds * 1000);
 
   const tags = { ...extra, ...call.tags };
   if (Object.keys(tags).length > 0) call.tags = tags;

@@ -297,7 +297,10 @@ describe('mapPixel', () => {
     });
     if (trigger === 'finalized' || trigger === 'converted') expect(event.call.status).toBeUndefined();
     if (trigger !== 'converted') expect(event.call.converted).toBeUndefined();
-    if (trigger !== 'incoming') expect(event.call.startedAt).toBeUndefined();
+    if (trigger === 'completed' || trigger === 'finalized') {
+      // An end-of-call pixel with a call length dates the start from the end.
+      expect(event.call.startedAt).toEqual(new Date(RECEIVED.getTime() - Number(extra.duration) * 1000));
+    } else if (trigger !== 'incoming') expect(event.call.startedAt).toBeUndefined();
   });
 
   it('reads unreplaced and empty tokens as absent', () => {

@@ -181,6 +181,16 @@ function eventIdFor(params: RingbaRecord, callId: string, trigger: PixelTrigger)
   return `${callId}:${trigger.trigger}:${payloadFingerprint(params, CONTROL_KEYS)}`;
 }
 
+/**
+ * A pixel that fires when the call ends (Completed, Finalized) and carries the call length but no
+ * start time: the call started that long before it ended. Stated so the stored call's times and
+ * durations agree, whatever the arrival times of the earlier pixels were.
+ */
+function startFromEnd(t: RingbaTrigger, endedAt: Date | undefined, seconds: number | undefined) {
+  if ((t !== 'completed' && t !== 'finalized') || !endedAt || seconds === undefined) return undefined;
+  return new Date(endedAt.getTime() - seconds * 1000);
+}
+
 export function pixelEventType(trigger: RingbaTrigger): CallEventType {
   return RINGBA_TRIGGER_SPECS[trigger].eventType;
 }
@@ -340,7 +350,7 @@ export function mapPixel(request: InboundWebhook, options: PixelMappingOptions =
     trackingNumber,
     callerNumber,
     destinationNumber,
-    startedAt: startedAt ?? (t === 'incoming' ? occurredAt : undefined),
+    startedAt: startedAt ?? (t === 'incoming' ? occurredAt : startFromEnd(t, endedAt, durationSeconds)),
     answeredAt: answeredAt ?? (t === 'connected' ? occurredAt : undefined),
     endedAt,
     durationSeconds,

@@ -292,6 +292,9 @@ export function mapTrackDriveWebhook(
           : undefined;
   const occurredAt = providerTime ?? updatedAt ?? request.receivedAt;
   if (trigger === 'completed') call.endedAt ??= occurredAt;
+  // "Call Ended" tokens carry the total duration but no start time: it started that long before.
+  if (trigger === 'completed' && !call.startedAt && call.endedAt && call.durationSeconds !== undefined)
+    call.startedAt = new Date(call.endedAt.getTime() - call.durationSeconds * 1000);
   // "Buyer Answered" is the answer: without an answer time in the payload, its time is it.
   if (trigger === 'answered') call.answeredAt ??= occurredAt;
   if (trigger === 'incoming') call.startedAt ??= occurredAt;

@@ -99,10 +99,20 @@ export function callRecord(rng: SeededRandom, ctx: CallContext): RetreaverCallRe
   const ivr = rng.int(0, 20);
   const hold = target ? rng.int(0, 15) : rng.int(5, 40);
   const talk = connected ? rng.int(20, 900) : 0;
-  const startMs = ctx.created - rng.int(50, 300);
-  const forwardedMs = target ? startMs + (ivr + hold) * 1000 : undefined;
+  let created = ctx.created;
+  let startMs = created - rng.int(50, 300);
   const total = ivr + hold + talk;
-  const endMs = ctx.live ? undefined : startMs + total * 1000 + rng.int(0, 999);
+  let endMs = ctx.live ? undefined : startMs + total * 1000 + rng.int(0, 999);
+  // A call simulated live (created this very moment) ends now instead of minutes in the future:
+  // its times move back by its length, so they agree with its durations and none lies ahead.
+  const now = Date.now();
+  if (endMs !== undefined && endMs > now && created >= now - 5_000) {
+    const shift = endMs - now;
+    created -= shift;
+    startMs -= shift;
+    endMs -= shift;
+  }
+  const forwardedMs = target ? startMs + (ivr + hold) * 1000 : undefined;
   const revenue = converted ? money(rng, 15, 90) : null;
   const payout = converted && revenue !== null ? Math.round(revenue * rng.int(30, 70)) / 100 : null;
   const cost = (Math.ceil(Math.max(total, 1) / 60) * 0.02).toFixed(2);
@@ -144,8 +154,8 @@ export function callRecord(rng: SeededRandom, ctx: CallContext): RetreaverCallRe
     visitor_url: null,
     company_id: 1,
     conversions_determined_at: endMs === undefined ? null : iso(endMs + 20_000),
-    updated_at: iso((endMs ?? ctx.created) + 25_000),
-    created_at: new Date(ctx.created).toISOString(),
+    updated_at: iso((endMs ?? created) + 25_000),
+    created_at: new Date(created).toISOString(),
     billable_minutes: Math.ceil(total / 60),
     upstream_call_uuid: null,
     downstream_call_uuids: [],

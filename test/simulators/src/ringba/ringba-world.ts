@@ -139,6 +139,28 @@ export function newCall(random: SeededRandom, world: SimWorld, callDt: number): 
   };
 }
 
+/**
+ * A call simulated live (it started this very moment) ends now instead of minutes in the future:
+ * its times move back by the call's length, so the API never shows a time to come and the pixels
+ * (which fire now, one after the other) agree with the record's times and durations. History calls
+ * (anchored in the past) are left alone.
+ */
+function endsNow(call: SimCallRecord): void {
+  const now = Date.now();
+  const end = Number(call.callCompletedDt);
+  if (!(end > now) || Number(call.callDt) < now - LIVE_WINDOW_MS) return;
+  const shift = end - now;
+  for (const key of ['callDt', 'callConnectionDt', 'callCompletedDt'] as const) {
+    if (typeof call[key] === 'number') (call as Record<string, unknown>)[key] = Number(call[key]) - shift;
+  }
+  for (const event of call.events as Array<Record<string, unknown>>) {
+    event.dtStamp = new Date(Date.parse(String(event.dtStamp)) - shift).toISOString();
+  }
+}
+
+/** How recently a call must have started to count as simulated live (see endsNow). */
+const LIVE_WINDOW_MS = 5_000;
+
 function addEvent(call: SimCallRecord, name: string, at: number): void {
   (call.events as Array<Record<string, unknown>>).push({ name, dtStamp: new Date(at).toISOString() });
 }
@@ -207,6 +229,7 @@ export const LIFECYCLE = {
     });
     if (connectedAt) addEvent(call, 'CompletedCall', endedAt);
     addEvent(call, 'EndCallSource', endedAt);
+    endsNow(call);
   },
   incomplete(call: SimCallRecord, reason: string): void {
     Object.assign(call, { isIncomplete: true, incompleteCallReason: reason });

@@ -450,10 +450,10 @@ export class TrackDriveSimulator implements ProviderSimulator {
     target: WebhookTarget,
     overrides: Record<string, unknown> = {},
   ): Promise<TrackDriveFiredWebhook[]> {
-    const createdMs = Date.now();
+    const nowMs = Date.now();
     const finalStatus = typeof overrides.status === 'string' ? overrides.status : 'finished';
     const final = {
-      ...createCall(this.liveRng, this.account, { createdMs, status: finalStatus, id: this.nextCallId++ }),
+      ...createCall(this.liveRng, this.account, { createdMs: nowMs, status: finalStatus, id: this.nextCallId++ }),
     };
     if (finalStatus === 'finished') {
       // A live call that converts and has a recording, unless overridden, so every trigger fires.
@@ -470,7 +470,11 @@ export class TrackDriveSimulator implements ProviderSimulator {
       });
     }
     Object.assign(final, overrides);
-    final.ended_at = formatTdTime(createdMs + Number(final.total_duration ?? 0) * 1000);
+    // The call ends now: it started total_duration ago, so no time (ended_at above all) lies in the
+    // future and the times agree with the durations.
+    const createdMs = nowMs - Number(final.total_duration ?? 0) * 1000;
+    final.created_at = formatTdTime(createdMs);
+    final.ended_at = formatTdTime(nowMs);
     const converted = isConvertedLabel(final.buyer_converted);
     const offerConverted = isConvertedLabel(final.traffic_source_converted ?? final.offer_converted);
     const answered = finalStatus === 'finished';
@@ -523,7 +527,8 @@ export class TrackDriveSimulator implements ProviderSimulator {
       traffic_source_payout: '0.0',
       recording_url: null,
     };
-    let step = 10_000;
+    // The end phases come after the call ended (updated_at never before ended_at).
+    let step = Math.max(10_000, Number(final.total_duration ?? 0) * 1000);
     const next = (record: TdRecord) => ({ ...record, ...at((step += 1_000)) });
     let current = next(ended);
     phases.push(['completed', current]);
