@@ -453,7 +453,11 @@ export class TrackDriveSimulator implements ProviderSimulator {
     const nowMs = Date.now();
     const finalStatus = typeof overrides.status === 'string' ? overrides.status : 'finished';
     const final = {
-      ...createCall(this.liveRng, this.account, { createdMs: nowMs, status: finalStatus, id: this.nextCallId++ }),
+      ...createCall(this.liveRng, this.account, {
+        createdMs: nowMs,
+        status: finalStatus,
+        id: this.nextCallId++,
+      }),
     };
     if (finalStatus === 'finished') {
       // A live call that converts and has a recording, unless overridden, so every trigger fires.
