@@ -10,7 +10,12 @@ export function mountOpenApi(app: INestApplication, version: string): void {
       .setDescription(
         'Call-tracking integration platform: provider webhooks in, one normalized call record out. ' +
           'Authenticate with "Authorization: Bearer <API key or admin token>". Errors share one body: ' +
-          '{ statusCode, error (machine-readable code), message, details?, requestId }.',
+          '{ statusCode, error (machine-readable code), message, details?, requestId }. ' +
+          'Scopes: an API key has read (calls, events, reports, campaigns, numbers), write (also buying and ' +
+          'releasing numbers) or admin (everything, like the admin token); 401 without a valid key, 403 without ' +
+          'the scope. Bad input is a 400 naming the field (details.field / details.fields); JSON bodies are ' +
+          'limited to 1 MiB (413) and 32 levels of nesting (400 json_too_deep). Provider failures carry the ' +
+          'provider, its HTTP status and a short reason, never its answer; 501 not_supported where a plugin cannot.',
       )
       .setVersion(version)
       .addBearerAuth()
