@@ -2,6 +2,7 @@ export * from './calls/call-fields.js';
 export * from './calls/call-event-row.js';
 export * from './calls/call-upsert.sql.js';
 export * from './calls/call-event-store.js';
+export * from './calls/stored-call-publisher.js';
 export * from './calls/call-view.js';
 export * from './calls/call-merge.reference.js';
 export * from './cache/call-cache.js';

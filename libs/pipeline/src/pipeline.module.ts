@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '@switchboard/config';
 import { CallCache } from './cache/call-cache.js';
 import { CallEventStore } from './calls/call-event-store.js';
+import { StoredCallPublisher } from './calls/stored-call-publisher.js';
 import { LiveCallStream } from './live/live-call-stream.js';
 import { LiveEventPublisher } from './live/live-events.js';
 import { QueueMetricsSampler } from './metrics/queue-metrics.sampler.js';
@@ -23,6 +24,7 @@ export class PipelineWorkerModule {
         CallEventStore,
         CallCache,
         LiveEventPublisher,
+        StoredCallPublisher,
         WebhookBatchProcessor,
         QueueMetricsSampler,
         ReplayService,
@@ -32,6 +34,7 @@ export class PipelineWorkerModule {
         CallEventStore,
         CallCache,
         LiveEventPublisher,
+        StoredCallPublisher,
         WebhookBatchProcessor,
         QueueMetricsSampler,
         ReplayService,

@@ -8,10 +8,9 @@ import {
   type WebhookLogForProcessing,
 } from '@switchboard/persistence';
 import type { WebhookJobData } from '@switchboard/queue';
-import { CallCache } from '../cache/call-cache.js';
 import { toCallEventRow, type CallEventRow } from '../calls/call-event-row.js';
 import { CallEventStore, type ProcessedLog, type StoredCall } from '../calls/call-event-store.js';
-import { LiveEventPublisher } from '../live/live-events.js';
+import { StoredCallPublisher } from '../calls/stored-call-publisher.js';
 import { failureText, isTransientFailure } from './failure.js';
 import { inboundWebhookFromRow } from './inbound-webhook.js';
 
@@ -65,8 +64,7 @@ export class WebhookBatchProcessor {
     private readonly logs: WebhookLogRepository,
     private readonly adapters: ConnectionAdapters,
     private readonly store: CallEventStore,
-    private readonly cache: CallCache,
-    private readonly live: LiveEventPublisher,
+    private readonly publisher: StoredCallPublisher,
     private readonly metrics: SwitchboardMetrics,
   ) {}
 
@@ -137,7 +135,8 @@ export class WebhookBatchProcessor {
     });
 
     const stored = await this.storeWithFallback(prepared, outcomes);
-    await this.afterCommit(stored);
+    // Cache and live stream: after the commit, best effort (the database is the record).
+    await this.publisher.publish(stored);
     return this.finish(work, outcomes, rows);
   }
 
@@ -213,25 +212,6 @@ export class WebhookBatchProcessor {
           this.metrics.mappingWarnings.inc({ provider: String(p.row.provider), field: w.field });
       }
     }
-  }
-
-  /** Cache and live stream: after the commit, best effort (the database is the record). */
-  private async afterCommit(stored: StoredCall[]): Promise<void> {
-    if (stored.length === 0) return;
-    // The view JSON comes from the statement; the same text goes to the cache and the live stream.
-    const serialized = stored.map((s) => ({ id: s.id, version: s.version, json: s.viewJson }));
-    const events: Array<{ type: string; eventTypes: string[]; callJson: string }> = [];
-    stored.forEach((s, i) => {
-      if (s.newEvents.length === 0) return;
-      events.push({
-        type: s.newEvents[s.newEvents.length - 1].eventType,
-        eventTypes: s.newEvents.map((e) => e.eventType),
-        callJson: serialized[i].json,
-      });
-    });
-    await Promise.all([this.cache.putSerialized(serialized), this.live.publishSerialized(events)]).catch(
-      (error: unknown) => this.logger.warn(`cache/live update failed: ${(error as Error).message}`),
-    );
   }
 
   /** Records failures on their inbox rows and counts every outcome. */
