@@ -5,6 +5,7 @@ export * from './contract/provider-context.js';
 export * from './contract/call-tracking-provider.js';
 export * from './errors/switchboard-error.js';
 export * from './errors/provider-error.js';
+export * from './errors/outage-log.js';
 export * from './retry/retry-policy.js';
 export * from './phone/e164.js';
 export * from './plugins/plugin-manifest.js';

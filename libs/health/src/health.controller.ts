@@ -30,6 +30,7 @@ export class HealthController {
         () => this.indicators.database(),
         () => this.indicators.redisCache(),
         () => this.indicators.queue(),
+        () => this.indicators.inbox(),
         () => this.indicators.plugins(),
       ]);
     } catch (error) {

@@ -3,12 +3,15 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { pingRedis, RedisClient } from '@switchboard/cache';
 import { ProviderRegistry } from '@switchboard/core';
+import { InboxBacklog } from '@switchboard/ingress';
 import { DatabasePool, describe } from '@switchboard/persistence';
 import { QueueName } from '@switchboard/queue';
 import type { Queue } from 'bullmq';
 
 /** Backlog above which readiness reports the webhook queue as degraded (still 200). */
 const BACKLOG_DEGRADED = 50_000;
+/** Acknowledged webhooks out of the queue for longer than this make readiness degraded. */
+const INBOX_WAITING_DEGRADED_SECONDS = 120;
 
 /** The dependencies a Switchboard process needs to do useful work, each checked with a deadline. */
 @Injectable()
@@ -19,6 +22,7 @@ export class ReadinessIndicators {
     private readonly redis: RedisClient,
     private readonly registry: ProviderRegistry,
     @InjectQueue(QueueName.Webhooks) private readonly webhooks: Queue,
+    private readonly backlog: InboxBacklog,
   ) {}
 
   async database() {
@@ -54,6 +58,29 @@ export class ReadinessIndicators {
         : check.up(counts);
     } catch (error) {
       return check.down({ message: `queue ${QueueName.Webhooks}: ${(error as Error).message}` });
+    }
+  }
+
+  /**
+   * Acknowledged webhooks that are not in the queue: rows stored while Redis was down, and queued
+   * rows whose job vanished (Redis lost its data). The worker's relay puts both back; waiting for
+   * more than two minutes means it cannot (no worker running, Redis still down): degraded, with
+   * the count and the oldest age, so an operator sees stranded webhooks instead of "ok".
+   */
+  async inbox() {
+    const check = this.health.check('inbox');
+    try {
+      const report = await this.backlog.measure();
+      const details = { ...report, jobMissing: report.jobMissing ?? 'unknown (Redis unreachable)' };
+      if (report.waiting > 0 && report.oldestWaitingSeconds > INBOX_WAITING_DEGRADED_SECONDS) {
+        return check.degraded({
+          ...details,
+          message: `${report.waiting} acknowledged webhook(s) not in the queue, the oldest for ${report.oldestWaitingSeconds} s; the worker's relay re-adds them (is a worker running and Redis up?)`,
+        });
+      }
+      return check.up(details);
+    } catch (error) {
+      return check.down({ message: `inbox backlog unreadable: ${describe(error)}` });
     }
   }
 

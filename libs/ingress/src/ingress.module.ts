@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { InboxBacklog } from './inbox-backlog.js';
 import { InboxRelay } from './inbox-relay.js';
 import { InboxWriter } from './inbox-writer.js';
 import { IngressConnections } from './ingress-connections.js';
@@ -16,5 +17,5 @@ import { WebhookRateLimiter } from './webhook-rate-limiter.js';
 export class IngressModule {}
 
 /** The relay of inbox rows that missed their enqueue; registered by the worker. */
-@Module({ providers: [InboxRelay], exports: [InboxRelay] })
+@Module({ providers: [InboxRelay, InboxBacklog], exports: [InboxRelay] })
 export class InboxRelayModule {}

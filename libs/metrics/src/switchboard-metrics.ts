@@ -24,7 +24,6 @@ export class SwitchboardMetrics {
   readonly webhookProcessingDuration: Histogram<'provider'>;
   readonly webhookEndToEndLag: Histogram<'provider'>;
   readonly mappingWarnings: Counter<'provider' | 'field'>;
-  readonly mappingWarnings: Counter<'provider' | 'field'>;
 
   // Sync (seed plan: sync.lag_seconds / records_processed)
   readonly syncLag: Gauge<'provider' | 'connection'>;
@@ -33,6 +32,17 @@ export class SwitchboardMetrics {
   readonly syncCallsWritten: Counter<'provider' | 'kind' | 'change'>;
   readonly syncRecordsSkipped: Counter<'provider'>;
   readonly consistencyDrift: Gauge<'connection' | 'kind'>;
+
+  // Inbox backlog: acknowledged webhooks not (known to be) in the queue
+  readonly inboxWaiting: Gauge<'state'>;
+  readonly inboxWaitingOldest: Gauge;
+  readonly inboxJobsReadded: Counter;
+  readonly redisDataLoss: Counter;
+
+  // Dependencies and connections an operator must fix
+  readonly dependencyUp: Gauge<'dependency'>;
+  readonly dependencyErrors: Counter<'dependency'>;
+  readonly connectionsUnreadable: Gauge;
 
   // Queues and plugins
   readonly queueJobs: Gauge<'queue' | 'state'>;
@@ -89,12 +99,6 @@ export class SwitchboardMetrics {
       labelNames: ['provider', 'field'],
       registers,
     });
-    this.mappingWarnings = new Counter({
-      name: 'switchboard_mapping_warnings_total',
-      help: 'Values a mapper found in a payload but could not use (bad money, date, duration, URL, status), by normalized field',
-      labelNames: ['provider', 'field'],
-      registers,
-    });
     this.webhookProcessingDuration = new Histogram({
       name: 'switchboard_webhook_processing_duration_seconds',
       help: 'Time the worker spends turning one webhook into a stored call',
@@ -143,6 +147,44 @@ export class SwitchboardMetrics {
       name: 'switchboard_sync_records_processed_total',
       help: 'Records read from provider APIs by syncs and backfills, by type (call, campaign, number)',
       labelNames: ['provider', 'type'],
+      registers,
+    });
+    this.inboxWaiting = new Gauge({
+      name: 'switchboard_inbox_waiting',
+      help: 'Acknowledged webhooks not in the queue, by state: received (stored while Redis was down; the relay enqueues them) or job_missing (queued, but the job is gone from Redis; the relay re-adds it)',
+      labelNames: ['state'],
+      registers,
+    });
+    this.inboxWaitingOldest = new Gauge({
+      name: 'switchboard_inbox_waiting_oldest_seconds',
+      help: 'Age of the oldest acknowledged webhook that is not in the queue (0 when none)',
+      registers,
+    });
+    this.inboxJobsReadded = new Counter({
+      name: 'switchboard_inbox_jobs_readded_total',
+      help: 'Jobs re-added by the relay for queued webhooks whose job had vanished from Redis',
+      registers,
+    });
+    this.redisDataLoss = new Counter({
+      name: 'switchboard_redis_data_loss_total',
+      help: 'Times the relay found that Redis had lost its data (its marker key was gone: a restart without persistence, a failover, a flush)',
+      registers,
+    });
+    this.dependencyUp = new Gauge({
+      name: 'switchboard_dependency_up',
+      help: 'Whether the process last reached the dependency (postgresql, redis) (1) or not (0)',
+      labelNames: ['dependency'],
+      registers,
+    });
+    this.dependencyErrors = new Counter({
+      name: 'switchboard_dependency_errors_total',
+      help: 'Operations that failed because a dependency (postgresql, redis) was unreachable; logged once per outage, counted here',
+      labelNames: ['dependency'],
+      registers,
+    });
+    this.connectionsUnreadable = new Gauge({
+      name: 'switchboard_connection_secrets_unreadable',
+      help: 'Connections whose stored credentials or webhook secrets cannot be decrypted with ENCRYPTION_KEYS (their webhooks are answered 503)',
       registers,
     });
     this.queueJobs = new Gauge({

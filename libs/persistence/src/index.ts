@@ -3,6 +3,7 @@ export * from './database/prisma.service.js';
 export * from './persistence.module.js';
 export * from './repositories/connection.repository.js';
 export * from './repositories/webhook-inbox.repository.js';
+export * from './repositories/inbox-backlog.repository.js';
 export * from './repositories/call.repository.js';
 export * from './repositories/webhook-log.repository.js';
 export * from './repositories/api-key.repository.js';

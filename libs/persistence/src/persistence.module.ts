@@ -4,6 +4,7 @@ import { DatabasePool } from './database/database-pool.js';
 import { PrismaService } from './database/prisma.service.js';
 import { ConnectionRepository } from './repositories/connection.repository.js';
 import { WebhookInboxRepository } from './repositories/webhook-inbox.repository.js';
+import { InboxBacklogRepository } from './repositories/inbox-backlog.repository.js';
 import { CallRepository } from './repositories/call.repository.js';
 import { WebhookLogRepository } from './repositories/webhook-log.repository.js';
 import { ApiKeyRepository } from './repositories/api-key.repository.js';
@@ -27,6 +28,7 @@ import { SyncRunRepository } from './repositories/sync-run.repository.js';
     PrismaService,
     ConnectionRepository,
     WebhookInboxRepository,
+    InboxBacklogRepository,
     CallRepository,
     WebhookLogRepository,
     ApiKeyRepository,
@@ -44,6 +46,7 @@ import { SyncRunRepository } from './repositories/sync-run.repository.js';
     PrismaService,
     ConnectionRepository,
     WebhookInboxRepository,
+    InboxBacklogRepository,
     CallRepository,
     WebhookLogRepository,
     ApiKeyRepository,
