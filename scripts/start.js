@@ -113,6 +113,30 @@ async function countCalls(databaseUrl) {
   }
 }
 
+/** One line on the scheduled syncs: per connection, its state, when it last succeeded and what it wrote. */
+async function syncSummary(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await client.connect();
+    const { rows } = await client.query(
+      `SELECT provider, state, records_synced AS written,
+              extract(epoch FROM now() - last_successful_sync_at)::int AS ago
+       FROM sync_status WHERE kind = 'incremental' ORDER BY provider`,
+    );
+    return (
+      rows
+        .map(
+          (r) => `${r.provider} ${r.state}${r.ago === null ? '' : ` ${r.ago}s ago`} (${r.written} written)`,
+        )
+        .join(', ') || 'first runs pending'
+    );
+  } catch {
+    return 'unknown';
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 async function main() {
   step('building (prisma generate + tsc -b)', 'npm', ['run', '--silent', 'build']);
   services = await ensureServices({ log: say });
@@ -158,11 +182,15 @@ async function main() {
   say(`  calls          ${base}/calls`);
   say(
     withSimulators
-      ? '  simulators for ringba, retreaver and trackdrive are sending calls; Ctrl-C stops everything'
+      ? '  simulators for ringba, retreaver and trackdrive are sending calls, and their history is\n' +
+          '  synced every minute (npx switchboard sync status); Ctrl-C stops everything'
       : '  Ctrl-C stops everything',
   );
   say('');
-  setInterval(async () => say(`calls stored: ${await countCalls(services.databaseUrl)}`), 10_000).unref();
+  setInterval(async () => {
+    say(`calls stored: ${await countCalls(services.databaseUrl)}`);
+    if (withSimulators) say(`history sync:  ${await syncSummary(services.databaseUrl)}`);
+  }, 10_000).unref();
 }
 
 main().catch(async (error) => {

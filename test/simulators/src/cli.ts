@@ -80,7 +80,8 @@ async function connect(
     return json;
   };
   const name = `${sim.provider} simulator`;
-  const settings = { apiBaseUrl: sim.baseUrl };
+  // Sync every minute (instead of the plugins' 5-10) so the quick start shows the pull side working.
+  const settings = { apiBaseUrl: sim.baseUrl, sync: { intervalSeconds: 60 } };
   const { items } = await call<{ items: Array<{ id: string; name: string; webhookUrl: string }> }>(
     'GET',
     `/connections?provider=${sim.provider}`,
@@ -141,7 +142,13 @@ async function main(): Promise<void> {
   const firstPort = Number(args.port);
 
   const sims = providers.map((p, i) =>
-    SIMULATORS[p]({ seed: seed + i, port: firstPort ? firstPort + i : 0, historyCalls: 50 }),
+    // History up to now, so the scheduled sync of the quick start's connections finds it.
+    SIMULATORS[p]({
+      seed: seed + i,
+      port: firstPort ? firstPort + i : 0,
+      historyCalls: 50,
+      historyEnd: new Date(),
+    }),
   );
   for (const sim of sims) {
     await sim.start();

@@ -9,6 +9,11 @@ export interface SimulatorOptions {
   seed?: number;
   /** Number of historical calls the API serves. */
   historyCalls?: number;
+  /**
+   * End of the generated history (each simulator has a fixed default, so a seed always gives the
+   * same calls; the quick start passes "now" so the scheduled sync finds the history).
+   */
+  historyEnd?: Date;
   /** Port to listen on; 0 (default) picks a free one. */
   port?: number;
   host?: string;

@@ -101,7 +101,7 @@ class RetreaverSimulatorServer implements RetreaverSimulator {
     this.history = generateHistory({
       seed,
       calls: options.historyCalls ?? 120,
-      anchor: options.anchor ?? DEFAULT_ANCHOR,
+      anchor: options.anchor ?? options.historyEnd ?? DEFAULT_ANCHOR,
       hours: options.historyHours ?? 48,
     });
     this.maxPerPage = options.maxPerPage ?? 100;

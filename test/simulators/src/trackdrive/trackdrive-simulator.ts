@@ -110,7 +110,7 @@ export class TrackDriveSimulator implements ProviderSimulator {
       this.rng,
       this.account,
       options.historyCalls ?? 120,
-      (options.now ?? DEFAULT_NOW).getTime(),
+      (options.now ?? options.historyEnd ?? DEFAULT_NOW).getTime(),
     );
     this.maxPerPage = options.maxPerPage ?? 100;
   }
