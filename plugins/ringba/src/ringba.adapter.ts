@@ -19,6 +19,7 @@ import {
   type NormalizedCallEvent,
   type NumberOptions,
   type ProviderContext,
+  type SkippedRow,
   type TrackingNumber,
   type WebhookConfig,
   type WebhookDescription,
@@ -168,17 +169,19 @@ export class RingbaAdapter implements CallTrackingProvider {
     const records: unknown[] = report.records;
     const total = readNumber(report.totalCount);
     const calls: NormalizedCall[] = [];
-    let skipped = 0;
-    for (const record of records) {
-      const call = this.mapListedRecord(record);
-      if (!call) skipped++;
+    const skipped: SkippedRow[] = [];
+    records.forEach((record, index) => {
+      const mapped = this.mapListedRecord(record);
+      if ('reason' in mapped) skipped.push({ index, reason: mapped.reason });
       // reportEnd is inclusive on Ringba's side [I]; our window's end is exclusive.
-      else if (!call.startedAt || call.startedAt < filters.to) calls.push(call);
-    }
-    if (skipped > 0) {
+      else if (!mapped.call.startedAt || mapped.call.startedAt < filters.to) calls.push(mapped.call);
+    });
+    if (skipped.length > 0) {
       this.ctx.logger.warn('ringba call log rows skipped: no usable inboundCallId', {
         provider: RINGBA_PROVIDER,
-        skipped,
+        skipped: skipped.length,
+        // Which rows and why (positions and reasons only, never the rows' data).
+        skippedRows: skipped,
         offset,
       });
     }
@@ -188,15 +191,17 @@ export class RingbaAdapter implements CallTrackingProvider {
       calls,
       nextCursor: more ? encodeCursor({ offset: nextOffset, scope: cursorScope(filters) }) : undefined,
       total,
+      ...(skipped.length > 0 ? { skipped } : {}),
     };
   }
 
-  private mapListedRecord(record: unknown): NormalizedCall | undefined {
-    if (!isRecord(record)) return undefined;
+  /** A call-log row mapped, or why it could not be (the page reports skipped rows). */
+  private mapListedRecord(record: unknown): { call: NormalizedCall } | { reason: string } {
+    if (!isRecord(record)) return { reason: 'row is not an object' };
     try {
-      return mapCallRecord(record);
+      return { call: mapCallRecord(record) };
     } catch (error) {
-      if (error instanceof MappingError) return undefined;
+      if (error instanceof MappingError) return { reason: error.message };
       throw error;
     }
   }

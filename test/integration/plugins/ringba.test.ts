@@ -10,6 +10,7 @@ import {
   type CallFilters,
   type InboundWebhook,
   type NormalizedCall,
+  type SkippedRow,
   type NormalizedCallEvent,
   type PluginLogger,
 } from '@switchboard/plugin-sdk';
@@ -49,11 +50,12 @@ async function startSimulator(options: RingbaSimulatorOptions = {}): Promise<Rin
 }
 
 async function allPages(adapter: RingbaAdapter, filters: CallFilters) {
-  const pages: Array<{ calls: NormalizedCall[]; total?: number; cursor?: string }> = [];
+  const pages: Array<{ calls: NormalizedCall[]; total?: number; cursor?: string; skipped?: SkippedRow[] }> =
+    [];
   let cursor: string | undefined;
   do {
     const page = await adapter.getCalls(filters, cursor);
-    pages.push({ calls: page.calls, total: page.total, cursor: page.nextCursor });
+    pages.push({ calls: page.calls, total: page.total, cursor: page.nextCursor, skipped: page.skipped });
     cursor = page.nextCursor;
   } while (cursor);
   return pages;
@@ -213,6 +215,10 @@ describe('ringba plugin against the simulator', () => {
           .map((c) => c.inboundCallId),
       );
       expect(warnings).toEqual([expect.objectContaining({ skipped: 3, offset: 0 })]);
+      // The page says which rows it skipped and why.
+      expect(pages[0].skipped?.map((r) => r.index)).toHaveLength(3);
+      expect(pages[0].skipped?.every((r) => /inboundCallId|object/.test(r.reason))).toBe(true);
+      expect(pages[1].skipped).toBeUndefined();
     });
 
     it('refuses a cursor replayed against another window', async () => {
