@@ -1,12 +1,13 @@
-import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
-import { HealthIndicatorService } from '@nestjs/terminus';
-import { pingRedis, RedisClient } from '@switchboard/cache';
-import { ProviderRegistry } from '@switchboard/core';
-import { InboxBacklog } from '@switchboard/ingress';
-import { DatabasePool, describe } from '@switchboard/persistence';
-import { QueueName } from '@switchboard/queue';
-import type { Queue } from 'bullmq';
+import { InjectQueue } from "@nestjs/bullmq";
+import { Injectable } from "@nestjs/common";
+import { HealthIndicatorService } from "@nestjs/terminus";
+import { pingRedis, RedisClient } from "@switchboard/cache";
+import { ConnectionSecretsCheck } from "@switchboard/connections";
+import { ProviderRegistry } from "@switchboard/core";
+import { InboxBacklog } from "@switchboard/ingress";
+import { DatabasePool, describe } from "@switchboard/persistence";
+import { QueueName } from "@switchboard/queue";
+import type { Queue } from "bullmq";
 
 /** Backlog above which readiness reports the webhook queue as degraded (still 200). */
 const BACKLOG_DEGRADED = 50_000;
@@ -23,10 +24,11 @@ export class ReadinessIndicators {
     private readonly registry: ProviderRegistry,
     @InjectQueue(QueueName.Webhooks) private readonly webhooks: Queue,
     private readonly backlog: InboxBacklog,
+    private readonly secrets: ConnectionSecretsCheck,
   ) {}
 
   async database() {
-    const check = this.health.check('database');
+    const check = this.health.check("database");
     try {
       await this.pool.ping();
       return check.up();
@@ -36,7 +38,7 @@ export class ReadinessIndicators {
   }
 
   async redisCache() {
-    const check = this.health.check('redis');
+    const check = this.health.check("redis");
     try {
       await pingRedis(this.redis.redis);
       return check.up();
@@ -46,18 +48,20 @@ export class ReadinessIndicators {
   }
 
   async queue() {
-    const check = this.health.check('queue');
+    const check = this.health.check("queue");
     try {
       const counts = await withDeadline(
-        this.webhooks.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+        this.webhooks.getJobCounts("waiting", "active", "delayed", "failed"),
         2_000,
       );
       const backlog = (counts.waiting ?? 0) + (counts.delayed ?? 0);
       return backlog > BACKLOG_DEGRADED
-        ? check.degraded({ ...counts, message: 'webhook backlog is high' })
+        ? check.degraded({ ...counts, message: "webhook backlog is high" })
         : check.up(counts);
     } catch (error) {
-      return check.down({ message: `queue ${QueueName.Webhooks}: ${(error as Error).message}` });
+      return check.down({
+        message: `queue ${QueueName.Webhooks}: ${(error as Error).message}`,
+      });
     }
   }
 
@@ -68,11 +72,17 @@ export class ReadinessIndicators {
    * the count and the oldest age, so an operator sees stranded webhooks instead of "ok".
    */
   async inbox() {
-    const check = this.health.check('inbox');
+    const check = this.health.check("inbox");
     try {
       const report = await this.backlog.measure();
-      const details = { ...report, jobMissing: report.jobMissing ?? 'unknown (Redis unreachable)' };
-      if (report.waiting > 0 && report.oldestWaitingSeconds > INBOX_WAITING_DEGRADED_SECONDS) {
+      const details = {
+        ...report,
+        jobMissing: report.jobMissing ?? "unknown (Redis unreachable)",
+      };
+      if (
+        report.waiting > 0 &&
+        report.oldestWaitingSeconds > INBOX_WAITING_DEGRADED_SECONDS
+      ) {
         return check.degraded({
           ...details,
           message: `${report.waiting} acknowledged webhook(s) not in the queue, the oldest for ${report.oldestWaitingSeconds} s; the worker's relay re-adds them (is a worker running and Redis up?)`,
@@ -80,16 +90,44 @@ export class ReadinessIndicators {
       }
       return check.up(details);
     } catch (error) {
-      return check.down({ message: `inbox backlog unreadable: ${describe(error)}` });
+      return check.down({
+        message: `inbox backlog unreadable: ${describe(error)}`,
+      });
+    }
+  }
+
+  /**
+   * Connections whose stored secrets cannot be decrypted with ENCRYPTION_KEYS: their webhooks are
+   * answered 503 and their syncs fail. Degraded (still 200: every other connection works), naming
+   * them and the reason, never a secret.
+   */
+  async connections() {
+    const check = this.health.check("connections");
+    try {
+      const unreadable = await withDeadline(this.secrets.unreadable(), 2_000);
+      if (unreadable.length === 0) return check.up({ unreadable: 0 });
+      return check.degraded({
+        unreadable: unreadable.length,
+        connections: unreadable,
+        message: `${unreadable.length} connection(s) with secrets that ENCRYPTION_KEYS cannot decrypt; restore the key they were encrypted with`,
+      });
+    } catch (error) {
+      return check.down({
+        message: `connections unreadable: ${describe(error)}`,
+      });
     }
   }
 
   /** Failed plugins never take the platform down: they make readiness "degraded" and say why. */
   plugins() {
-    const check = this.health.check('plugins');
+    const check = this.health.check("plugins");
     const loaded = this.registry.list().map((p) => p.manifest.provider);
-    const failed = this.registry.failed().map((f) => ({ package: f.packageName, reason: f.reason }));
-    return failed.length > 0 ? check.degraded({ loaded, failed }) : check.up({ loaded });
+    const failed = this.registry
+      .failed()
+      .map((f) => ({ package: f.packageName, reason: f.reason }));
+    return failed.length > 0
+      ? check.degraded({ loaded, failed })
+      : check.up({ loaded });
   }
 }
 
@@ -98,7 +136,10 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([
     promise,
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${ms} ms`)),
+        ms,
+      );
     }),
   ]).finally(() => clearTimeout(timer));
 }

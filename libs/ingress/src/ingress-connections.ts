@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@switchboard/config';
-import { ConnectionAdapters } from '@switchboard/connections';
+import { ConnectionAdapters, ConnectionSecretsCheck } from '@switchboard/connections';
 import {
   ProviderRegistry,
   connectionWebhookSettings,
@@ -27,6 +27,18 @@ export interface IngressConnection {
   secrets: SecretNames;
 }
 
+/**
+ * A connection whose stored secrets this process cannot decrypt (wrong ENCRYPTION_KEYS): its
+ * webhooks cannot be verified. Cached like any other entry, so the decryption is not retried (and
+ * the problem not logged) on every request.
+ */
+export interface UnreadableIngressConnection {
+  id: string;
+  provider: string;
+  active: boolean;
+  unreadable: string;
+}
+
 /** How long a connection row is reused. A deactivated connection keeps answering for up to this long. */
 export const CONNECTION_CACHE_TTL_MS = 5_000;
 const MAX_ENTRIES = 10_000;
@@ -35,7 +47,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 interface Entry {
   /** Until when the value is fresh. */
   expires: number;
-  value: Promise<IngressConnection | null>;
+  value: Promise<IngressConnection | UnreadableIngressConnection | null>;
   settled: boolean;
   refreshing: boolean;
 }
@@ -59,10 +71,11 @@ export class IngressConnections {
     private readonly adapters: ConnectionAdapters,
     private readonly registry: ProviderRegistry,
     private readonly config: AppConfig,
+    private readonly secrets: ConnectionSecretsCheck,
   ) {}
 
   /** The connection, null when there is none with that id; rejects when the database cannot answer. */
-  get(id: string): Promise<IngressConnection | null> {
+  get(id: string): Promise<IngressConnection | UnreadableIngressConnection | null> {
     if (!UUID.test(id)) return Promise.resolve(null);
     const key = id.toLowerCase();
     const now = Date.now();
@@ -75,7 +88,7 @@ export class IngressConnections {
     return this.fill(key);
   }
 
-  private fill(key: string): Promise<IngressConnection | null> {
+  private fill(key: string): Promise<IngressConnection | UnreadableIngressConnection | null> {
     const value = this.load(key);
     const entry: Entry = { expires: this.expiry(), value, settled: false, refreshing: false };
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
@@ -117,11 +130,23 @@ export class IngressConnections {
     this.entries.delete(id.toLowerCase());
   }
 
-  private async load(id: string): Promise<IngressConnection | null> {
+  private async load(id: string): Promise<IngressConnection | UnreadableIngressConnection | null> {
     const record = await this.repository.findById(id);
     // A connection of a provider whose plugin is not loaded cannot be verified or mapped: unknown here.
     if (!record || !this.registry.has(record.providerType)) return null;
-    return this.build(record);
+    try {
+      const connection = this.build(record);
+      this.secrets.readable(record.id);
+      return connection;
+    } catch (error) {
+      if (!ConnectionSecretsCheck.isUnreadable(error)) throw error;
+      return {
+        id: record.id,
+        provider: record.providerType,
+        active: record.isActive,
+        unreadable: this.secrets.report(record, error),
+      };
+    }
   }
 
   private build(record: ConnectionRecord): IngressConnection {

@@ -6,6 +6,7 @@ import {
   DEFAULT_TOKEN_HEADER,
   DEFAULT_TOKEN_QUERY_PARAM,
   MalformedBodyError,
+  OutageLog,
   ProviderRegistry,
   describeVerification,
   parseWebhookBody,
@@ -28,7 +29,11 @@ import {
   type SecretNames,
 } from './inbound-request.js';
 import { webhookDedupKey } from './dedup-key.js';
-import { IngressConnections, type IngressConnection } from './ingress-connections.js';
+import {
+  IngressConnections,
+  type IngressConnection,
+  type UnreadableIngressConnection,
+} from './ingress-connections.js';
 import { unstorableReason } from './storable-body.js';
 import { InboxWriter, isDataError } from './inbox-writer.js';
 import { WebhookRateLimiter } from './webhook-rate-limiter.js';
@@ -90,6 +95,8 @@ const UNKNOWN_AUDIT_PER_SECOND = 20;
 export class WebhookIngress {
   private readonly logger = new Logger('Ingress');
   private unknownAudit = { second: 0, counts: new Map<string, number>() };
+  /** PostgreSQL outages as seen by the ingress: one line when they start, one when they end. */
+  private readonly storage: OutageLog;
 
   constructor(
     private readonly connections: IngressConnections,
@@ -98,7 +105,12 @@ export class WebhookIngress {
     private readonly writer: InboxWriter,
     private readonly metrics: SwitchboardMetrics,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.storage = new OutageLog(this.logger, 'webhook storage (PostgreSQL)', {
+      onFailure: () => this.metrics.dependencyErrors.inc({ dependency: 'postgresql' }),
+      onChange: (up) => this.metrics.dependencyUp.set({ dependency: 'postgresql' }, up ? 1 : 0),
+    });
+  }
 
   /** Checks made before the body is read: provider, connection, active flag, rate limit. */
   async admit(head: WebhookRequestHead): Promise<Admission> {
@@ -116,19 +128,33 @@ export class WebhookIngress {
         ),
       };
     }
-    let connection: IngressConnection | null;
+    let connection: IngressConnection | UnreadableIngressConnection | null;
     try {
       connection = await this.connections.get(head.connectionId);
     } catch (error) {
-      this.logger.error({
-        msg: 'connection lookup failed',
-        err: describeError(error),
-        provider: head.provider,
-      });
+      this.storage.failure(error);
       return { reply: this.unavailable(head) };
     }
     if (!connection || connection.provider !== head.provider) {
       await this.auditUnknown(head);
+      return {
+        reply: this.finish(
+          head,
+          head.provider,
+          'unknown',
+          'unknown_connection',
+          connectionNotFound(head.connectionId),
+        ),
+      };
+    }
+    if (isUnreadable(connection)) {
+      if (connection.active) return { reply: await this.unreadable(head, connection) };
+      await this.audit(head, null, {
+        status: 404,
+        error: 'connection is inactive',
+        verification: 'skipped',
+        connectionId: connection.id,
+      });
       return {
         reply: this.finish(
           head,
@@ -289,6 +315,7 @@ export class WebhookIngress {
     let result;
     try {
       result = await this.writer.write(row, !shadow);
+      this.storage.success();
     } catch (error) {
       return this.storeFailed(head, connection, error, label);
     }
@@ -346,6 +373,33 @@ export class WebhookIngress {
     );
   }
 
+  /**
+   * The connection's secrets cannot be decrypted (wrong ENCRYPTION_KEYS; logged once per
+   * connection by ConnectionSecretsCheck). The request cannot be verified, so it is not accepted;
+   * 503 rather than a 4xx because the fault is ours and fixable: providers retry, and once the
+   * right key is back their retries are accepted and nothing is lost. The audit row says why.
+   */
+  private async unreadable(
+    head: WebhookRequestHead,
+    connection: UnreadableIngressConnection,
+  ): Promise<IngressReply> {
+    await this.audit(head, null, {
+      status: 503,
+      error: `connection ${connection.id}: ${connection.unreadable}; answered 503 so the provider retries`,
+      verification: 'skipped',
+      connectionId: connection.id,
+    });
+    return this.finish(head, head.provider, 'unknown', 'unavailable', {
+      statusCode: 503,
+      body: {
+        statusCode: 503,
+        error: 'connection_unavailable',
+        message: 'this connection cannot verify webhooks right now; retry later',
+      },
+      retryAfterSeconds: RETRY_AFTER_UNAVAILABLE_SECONDS,
+    });
+  }
+
   private describe(connection: IngressConnection, request: InboundWebhook): WebhookDescription {
     try {
       return connection.adapter.describeWebhook(request) ?? {};
@@ -374,6 +428,7 @@ export class WebhookIngress {
     }
     if (isDataError(error))
       this.logger.error({ msg: 'inbox row refused by the database', err: describeError(error) });
+    else this.storage.failure(error);
     return this.unavailable(head, label);
   }
 
@@ -408,6 +463,8 @@ export class WebhookIngress {
       stripped?: { headers: Record<string, string>; query: Record<string, string | string[]> };
       eventType?: string | null;
       eventId?: string | null;
+      /** For a connection known by id only (its secrets unreadable). */
+      connectionId?: string;
     },
   ): Promise<void> {
     const names: SecretNames = connection?.secrets ?? this.providerSecretNames(head.provider);
@@ -418,7 +475,7 @@ export class WebhookIngress {
     const contentType = stripped.headers['content-type'];
     const row: InboxRow = {
       id: randomUUID(),
-      connectionId: connection?.id ?? null,
+      connectionId: connection?.id ?? details.connectionId ?? null,
       provider: head.provider,
       eventType: details.eventType ? clean(details.eventType) : null,
       eventId: details.eventId ? clean(details.eventId) : null,
@@ -437,8 +494,15 @@ export class WebhookIngress {
     };
     try {
       await this.writer.write(row, false);
+      this.storage.success();
     } catch (error) {
-      this.logger.warn({ msg: 'audit row not written', err: describeError(error), provider: head.provider });
+      if (isDataError(error))
+        this.logger.warn({
+          msg: 'audit row not written',
+          err: describeError(error),
+          provider: head.provider,
+        });
+      else this.storage.failure(error);
     }
   }
 
@@ -474,6 +538,12 @@ export class WebhookIngress {
     this.metrics.webhookIngressDuration.observe({ provider }, (performance.now() - head.startedAt) / 1000);
     return reply;
   }
+}
+
+function isUnreadable(
+  connection: IngressConnection | UnreadableIngressConnection,
+): connection is UnreadableIngressConnection {
+  return 'unreadable' in connection;
 }
 
 function notFound(error: string, message: string): IngressReply {
