@@ -1,16 +1,12 @@
-import { Controller, Get, ServiceUnavailableException } from "@nestjs/common";
-import {
-  HealthCheck,
-  HealthCheckService,
-  type HealthCheckResult,
-} from "@nestjs/terminus";
-import { ApiOperation, ApiTags } from "@nestjs/swagger";
-import { Public } from "@switchboard/core";
-import { ReadinessIndicators } from "./readiness.indicators.js";
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '@switchboard/core';
+import { ReadinessIndicators } from './readiness.indicators.js';
 
-@ApiTags("health")
+@ApiTags('health')
 @Public()
-@Controller("health")
+@Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
@@ -18,17 +14,17 @@ export class HealthController {
   ) {}
 
   /** The process is up and its event loop turns. Never checks dependencies, so an outage cannot cause restarts. */
-  @Get("live")
-  @ApiOperation({ summary: "Liveness: 200 while the process runs" })
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: 200 while the process runs' })
   live() {
-    return { status: "ok", uptimeSeconds: Math.round(process.uptime()) };
+    return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
   }
 
   /** 200 when PostgreSQL, Redis and the queue answer; 503 naming what is down otherwise. */
-  @Get("ready")
+  @Get('ready')
   @HealthCheck()
   @ApiOperation({
-    summary: "Readiness: 503 with details when a dependency is down",
+    summary: 'Readiness: 503 with details when a dependency is down',
   })
   async ready() {
     try {
@@ -44,11 +40,11 @@ export class HealthController {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
       const down = Object.entries(result.details ?? {})
-        .filter(([, v]) => v.status === "down")
+        .filter(([, v]) => v.status === 'down')
         .map(([name]) => name);
       throw new ServiceUnavailableException({
-        error: "not_ready",
-        message: `not ready: ${down.join(", ")} down`,
+        error: 'not_ready',
+        message: `not ready: ${down.join(', ')} down`,
         details: result.details,
       });
     }

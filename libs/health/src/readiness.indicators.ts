@@ -1,13 +1,13 @@
-import { InjectQueue } from "@nestjs/bullmq";
-import { Injectable } from "@nestjs/common";
-import { HealthIndicatorService } from "@nestjs/terminus";
-import { pingRedis, RedisClient } from "@switchboard/cache";
-import { ConnectionSecretsCheck } from "@switchboard/connections";
-import { ProviderRegistry } from "@switchboard/core";
-import { InboxBacklog } from "@switchboard/ingress";
-import { DatabasePool, describe } from "@switchboard/persistence";
-import { QueueName } from "@switchboard/queue";
-import type { Queue } from "bullmq";
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { pingRedis, RedisClient } from '@switchboard/cache';
+import { ConnectionSecretsCheck } from '@switchboard/connections';
+import { ProviderRegistry } from '@switchboard/core';
+import { InboxBacklog } from '@switchboard/ingress';
+import { DatabasePool, describe } from '@switchboard/persistence';
+import { QueueName } from '@switchboard/queue';
+import type { Queue } from 'bullmq';
 
 /** Backlog above which readiness reports the webhook queue as degraded (still 200). */
 const BACKLOG_DEGRADED = 50_000;
@@ -28,7 +28,7 @@ export class ReadinessIndicators {
   ) {}
 
   async database() {
-    const check = this.health.check("database");
+    const check = this.health.check('database');
     try {
       await this.pool.ping();
       return check.up();
@@ -38,7 +38,7 @@ export class ReadinessIndicators {
   }
 
   async redisCache() {
-    const check = this.health.check("redis");
+    const check = this.health.check('redis');
     try {
       await pingRedis(this.redis.redis);
       return check.up();
@@ -48,15 +48,15 @@ export class ReadinessIndicators {
   }
 
   async queue() {
-    const check = this.health.check("queue");
+    const check = this.health.check('queue');
     try {
       const counts = await withDeadline(
-        this.webhooks.getJobCounts("waiting", "active", "delayed", "failed"),
+        this.webhooks.getJobCounts('waiting', 'active', 'delayed', 'failed'),
         2_000,
       );
       const backlog = (counts.waiting ?? 0) + (counts.delayed ?? 0);
       return backlog > BACKLOG_DEGRADED
-        ? check.degraded({ ...counts, message: "webhook backlog is high" })
+        ? check.degraded({ ...counts, message: 'webhook backlog is high' })
         : check.up(counts);
     } catch (error) {
       return check.down({
@@ -72,17 +72,14 @@ export class ReadinessIndicators {
    * the count and the oldest age, so an operator sees stranded webhooks instead of "ok".
    */
   async inbox() {
-    const check = this.health.check("inbox");
+    const check = this.health.check('inbox');
     try {
       const report = await this.backlog.measure();
       const details = {
         ...report,
-        jobMissing: report.jobMissing ?? "unknown (Redis unreachable)",
+        jobMissing: report.jobMissing ?? 'unknown (Redis unreachable)',
       };
-      if (
-        report.waiting > 0 &&
-        report.oldestWaitingSeconds > INBOX_WAITING_DEGRADED_SECONDS
-      ) {
+      if (report.waiting > 0 && report.oldestWaitingSeconds > INBOX_WAITING_DEGRADED_SECONDS) {
         return check.degraded({
           ...details,
           message: `${report.waiting} acknowledged webhook(s) not in the queue, the oldest for ${report.oldestWaitingSeconds} s; the worker's relay re-adds them (is a worker running and Redis up?)`,
@@ -102,7 +99,7 @@ export class ReadinessIndicators {
    * them and the reason, never a secret.
    */
   async connections() {
-    const check = this.health.check("connections");
+    const check = this.health.check('connections');
     try {
       const unreadable = await withDeadline(this.secrets.unreadable(), 2_000);
       if (unreadable.length === 0) return check.up({ unreadable: 0 });
@@ -120,14 +117,10 @@ export class ReadinessIndicators {
 
   /** Failed plugins never take the platform down: they make readiness "degraded" and say why. */
   plugins() {
-    const check = this.health.check("plugins");
+    const check = this.health.check('plugins');
     const loaded = this.registry.list().map((p) => p.manifest.provider);
-    const failed = this.registry
-      .failed()
-      .map((f) => ({ package: f.packageName, reason: f.reason }));
-    return failed.length > 0
-      ? check.degraded({ loaded, failed })
-      : check.up({ loaded });
+    const failed = this.registry.failed().map((f) => ({ package: f.packageName, reason: f.reason }));
+    return failed.length > 0 ? check.degraded({ loaded, failed }) : check.up({ loaded });
   }
 }
 
@@ -136,10 +129,7 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([
     promise,
     new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer within ${ms} ms`)),
-        ms,
-      );
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
 }
