@@ -23,9 +23,7 @@ export class HealthController {
   /** 200 when PostgreSQL, Redis and the queue answer; 503 naming what is down otherwise. */
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({
-    summary: 'Readiness: 503 with details when a dependency is down',
-  })
+  @ApiOperation({ summary: 'Readiness: 503 with details when a dependency is down' })
   async ready() {
     try {
       return await this.health.check([
