@@ -59,9 +59,7 @@ export class ReadinessIndicators {
         ? check.degraded({ ...counts, message: 'webhook backlog is high' })
         : check.up(counts);
     } catch (error) {
-      return check.down({
-        message: `queue ${QueueName.Webhooks}: ${(error as Error).message}`,
-      });
+      return check.down({ message: `queue ${QueueName.Webhooks}: ${(error as Error).message}` });
     }
   }
 
@@ -75,10 +73,7 @@ export class ReadinessIndicators {
     const check = this.health.check('inbox');
     try {
       const report = await this.backlog.measure();
-      const details = {
-        ...report,
-        jobMissing: report.jobMissing ?? 'unknown (Redis unreachable)',
-      };
+      const details = { ...report, jobMissing: report.jobMissing ?? 'unknown (Redis unreachable)' };
       if (report.waiting > 0 && report.oldestWaitingSeconds > INBOX_WAITING_DEGRADED_SECONDS) {
         return check.degraded({
           ...details,
@@ -87,9 +82,7 @@ export class ReadinessIndicators {
       }
       return check.up(details);
     } catch (error) {
-      return check.down({
-        message: `inbox backlog unreadable: ${describe(error)}`,
-      });
+      return check.down({ message: `inbox backlog unreadable: ${describe(error)}` });
     }
   }
 
