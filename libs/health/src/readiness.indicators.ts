@@ -102,9 +102,7 @@ export class ReadinessIndicators {
         message: `${unreadable.length} connection(s) with secrets that ENCRYPTION_KEYS cannot decrypt; restore the key they were encrypted with`,
       });
     } catch (error) {
-      return check.down({
-        message: `connections unreadable: ${describe(error)}`,
-      });
+      return check.down({ message: `connections unreadable: ${describe(error)}` });
     }
   }
 
