@@ -434,6 +434,16 @@ describe('web console in a browser (sign in, connections, live calls, timeline, 
       );
       expect(chart).toMatch(/[1-9]\d* webhooks received/);
       await shot('overview');
+      // Responsive: on a phone-sized screen nothing pushes the page sideways (wide tables scroll
+      // inside their own box).
+      await page.setViewportSize({ width: 390, height: 800 });
+      for (const link of ['Calls', 'Webhook logs', 'Connections', 'Sync', 'Overview']) {
+        await page.getByRole('link', { name: link, exact: true }).click();
+        await page.getByRole('heading', { name: link, exact: true }).first().waitFor();
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect({ link, overflow }).toEqual({ link, overflow: 0 });
+      }
+      await page.setViewportSize({ width: 1280, height: 800 });
 
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByLabel('Admin token or API key').waitFor();

@@ -54,3 +54,12 @@ export function localToIso(value: string | null | undefined): string | undefined
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
+
+/** Money as the API sends it (exact decimal strings), shown with two decimals. */
+export function fmtMoney(value: string | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const n = Number(value);
+  return Number.isFinite(n)
+    ? n.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+    : value;
+}

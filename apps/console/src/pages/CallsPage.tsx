@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api';
 import { EmptyState, ErrorState, Loading, StatusBadge } from '../components';
-import { fmtDateTime, fmtTime, localToIso } from '../format';
+import { fmtDateTime, fmtMoney, fmtTime, localToIso } from '../format';
 import { subscribeLiveCalls, type LiveCallEvent, type LiveState } from '../live';
 import { href, navigate, replaceQuery, useRoute } from '../route';
 import { CALL_STATUSES, type Call, type Connection, type Page, type Plugin } from '../types';
@@ -223,8 +223,8 @@ export function CallsPage() {
               <col style={{ width: '10rem' }} />
               <col style={{ width: '10rem' }} />
               <col />
-              <col style={{ width: '6rem' }} />
-              <col style={{ width: '6rem' }} />
+              <col style={{ width: '7rem' }} />
+              <col style={{ width: '7rem' }} />
             </colgroup>
             <thead>
               <tr>
@@ -261,7 +261,7 @@ export function CallsPage() {
                   <td className="mono">{c.trackingNumber ?? '—'}</td>
                   <td className="ellipsis">{c.campaignName ?? c.campaignExternalId ?? '—'}</td>
                   <td className="num">{c.durationSeconds !== null ? `${c.durationSeconds} s` : '—'}</td>
-                  <td className="num">{c.revenue ?? '—'}</td>
+                  <td className="num">{fmtMoney(c.revenue)}</td>
                 </tr>
               ))}
             </tbody>

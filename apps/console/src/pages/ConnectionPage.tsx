@@ -159,7 +159,7 @@ export function ConnectionPage({ id }: { id: string }) {
               rows={2}
               value={allowlist ?? c.ipAllowlist.join(', ')}
               onChange={(e) => setAllowlist(e.target.value)}
-              placeholder="203.0.113.0/24"
+              placeholder="e.g. 203.0.113.0/24"
             />
           </label>
           <button

@@ -187,7 +187,7 @@ export function NewConnectionPage() {
               rows={2}
               value={values.ipAllowlist ?? ''}
               onChange={(e) => set('ipAllowlist', e.target.value)}
-              placeholder="203.0.113.0/24, 198.51.100.7"
+              placeholder="e.g. 203.0.113.0/24, 198.51.100.7"
             />
           </label>
           <label>

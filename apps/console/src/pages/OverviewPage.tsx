@@ -143,28 +143,30 @@ export function OverviewPage() {
             <h2>Queues</h2>
           </header>
           {o.queues ? (
-            <table className="numeric">
-              <thead>
-                <tr>
-                  <th scope="col">Queue</th>
-                  <th scope="col">Waiting</th>
-                  <th scope="col">Active</th>
-                  <th scope="col">Delayed</th>
-                  <th scope="col">Failed</th>
-                </tr>
-              </thead>
-              <tbody>
-                {o.queues.map((q) => (
-                  <tr key={q.name}>
-                    <th scope="row">{q.name}</th>
-                    <td>{q.waiting}</td>
-                    <td>{q.active}</td>
-                    <td>{q.delayed}</td>
-                    <td>{q.failed}</td>
+            <div className="table-scroll">
+              <table className="numeric">
+                <thead>
+                  <tr>
+                    <th scope="col">Queue</th>
+                    <th scope="col">Waiting</th>
+                    <th scope="col">Active</th>
+                    <th scope="col">Delayed</th>
+                    <th scope="col">Failed</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {o.queues.map((q) => (
+                    <tr key={q.name}>
+                      <th scope="row">{q.name}</th>
+                      <td>{q.waiting}</td>
+                      <td>{q.active}</td>
+                      <td>{q.delayed}</td>
+                      <td>{q.failed}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           ) : (
             <ErrorState error={new Error(o.queuesError ?? 'queue depths unavailable')} />
           )}

@@ -184,11 +184,11 @@ export function WebhookLogsPage() {
             <div className="table-scroll">
               <table className="striped fixed selectable">
                 <colgroup>
-                  <col style={{ width: '7rem' }} />
-                  <col style={{ width: '7rem' }} />
+                  <col style={{ width: '8rem' }} />
+                  <col style={{ width: '6.5rem' }} />
                   <col />
                   <col style={{ width: '7rem' }} />
-                  <col style={{ width: '4rem' }} />
+                  <col style={{ width: '4.5rem' }} />
                   <col style={{ width: '8rem' }} />
                 </colgroup>
                 <thead>
