@@ -125,9 +125,16 @@ describe('provider webhook -> ingress -> worker -> stored call (all three plugin
         createTestProviderContext({ provider, credentials: sim.credentials, apiBaseUrl: sim.baseUrl }),
       );
       const reported = await adapter.getCall(externalId);
-      expect(stored.status).toBe(reported.status);
+      // Templates use only the tokens each provider documents (decision 0009): TrackDrive's
+      // "Call Ended" tokens carry no outcome and Ringba's none for the campaign id, so those two
+      // fields come from the sync; whatever the webhooks did say agrees with the provider.
+      if (provider === 'trackdrive') expect(['in_progress', reported.status]).toContain(stored.status);
+      else expect(stored.status).toBe(reported.status);
       expect(stored.caller_number).toBe(reported.callerNumber);
-      expect(stored.campaign_external_id).toBe(reported.campaignExternalId);
+      if (provider === 'retreaver') expect(stored.campaign_external_id).toBe(reported.campaignExternalId);
+      else expect([null, reported.campaignExternalId]).toContain(stored.campaign_external_id);
+      expect(stored.ended_at).toBeInstanceOf(Date);
+      if (stored.duration_seconds !== null) expect(stored.duration_seconds).toBe(reported.durationSeconds);
       // Webhook templates carry times to the second at best (or none, and the receipt time stands
       // in), while the API has milliseconds: the start agrees within a few seconds.
       expect(Math.abs(stored.started_at.getTime() - reported.startedAt!.getTime())).toBeLessThan(3_000);
@@ -145,7 +152,7 @@ describe('provider webhook -> ingress -> worker -> stored call (all three plugin
         id: stored.id,
         externalId,
         provider,
-        status: reported.status,
+        status: stored.status,
       });
     },
     60_000,
