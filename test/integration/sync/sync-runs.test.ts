@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { ConnectionAdapters } from '@switchboard/connections';
+import { ConnectionAdapters, ConnectionService } from '@switchboard/connections';
 import { SwitchboardMetrics } from '@switchboard/metrics';
 import { SyncRunRepository, type SyncRunRow } from '@switchboard/persistence';
 import { SyncRunService, type RunReport } from '@switchboard/sync';
@@ -223,27 +223,51 @@ describe('consistency check', () => {
 });
 
 describe('parallel-run report', () => {
-  it("compares a shadow connection's webhooks with the provider and refuses live connections", async () => {
-    const sim = await ringba(10, 0);
-    const shadow = await h.connect(sim, { mode: 'shadow' });
+  it("compares a shadow connection's webhooks with the provider, and refuses live connections", async () => {
+    const api = await h.base.startApi();
+    await api.listen(0, '127.0.0.1');
+    const port = (api.getHttpServer().address() as import('node:net').AddressInfo).port;
+    const sim = await ringba(10, 6);
+    const { connection, webhookSecret } = await h.base.app.get(ConnectionService).create({
+      provider: 'ringba',
+      name: 'ringba shadow',
+      credentials: sim.credentials,
+      settings: { apiBaseUrl: sim.baseUrl },
+      mode: 'shadow',
+      validate: false,
+    });
     const live = await h.connect(sim);
     await expect(runs().start({ connectionId: live, kind: 'parallel_run', ...WINDOW })).rejects.toMatchObject(
       {
         code: 'not_available',
       },
     );
+
+    // Three calls whose pixels reach the shadow connection (logged, not processed).
+    const target = {
+      webhookUrl: `http://127.0.0.1:${port}/webhooks/ringba/${connection.id}`,
+      secret: webhookSecret,
+    };
+    const simulated: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const fired = await sim.simulateCall(target, { outcome: 'completed' });
+      // A shadow connection answers 200 (logged, ignored) rather than 202 (queued).
+      expect(fired.map((f) => f.status)).toEqual(fired.map(() => 200));
+      simulated.push(fired[0].callId);
+    }
+    expect(await h.count('SELECT count(*) FROM calls WHERE connection_id = $1', [connection.id])).toBe(0);
+
+    const from = new Date(Date.now() - 4 * DAY_MS);
     const run = await finished(
-      (
-        await runs().start({
-          connectionId: shadow,
-          kind: 'parallel_run',
-          from: new Date(Date.now() - DAY_MS),
-          to: new Date(),
-        })
-      ).id,
+      (await runs().start({ connectionId: connection.id, kind: 'parallel_run', from, to: new Date() })).id,
     );
     expect(run.state).toBe('succeeded');
     const report = run.report as unknown as RunReport;
-    expect(report).toMatchObject({ matching: 0, missingHere: { total: 0 }, missingAtProvider: { total: 0 } });
+    // The API lists the 6 history calls (no webhook ever told of them) and the 3 simulated ones.
+    expect(report.missingHere!.total).toBe(6);
+    expect(report.missingHere!.ids.some((id) => simulated.includes(id))).toBe(false);
+    expect(report.missingAtProvider).toEqual({ total: 0, ids: [] });
+    expect(report.matching! + report.fieldMismatches!.total).toBe(3);
+    expect(await h.count('SELECT count(*) FROM calls WHERE connection_id = $1', [connection.id])).toBe(0);
   });
 });
