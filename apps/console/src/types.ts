@@ -1,5 +1,5 @@
 /** Shapes of the API responses the console reads (see the OpenAPI document at /docs). */
-export type Scope = 'read' | 'admin';
+export type Scope = 'read' | 'write' | 'admin';
 
 export interface Principal {
   kind: 'admin-token' | 'api-key' | 'open';
