@@ -26,7 +26,11 @@ describe('payload fields', () => {
     for (const name of SECRET_QUERY_PARAMS) expect(isSecretKey(name)).toBe(true);
     expect(SECRET_PAYLOAD_KEYS).toContain('call_key');
     expect(isSecretKey('apiKey')).toBe(true);
-    expect(isSecretKey('caller')).toBe(false);
+    for (const name of ['lead_token', 'webhookSecret', 'db-password', 'X-Switchboard-Token']) {
+      expect(isSecretKey(name)).toBe(true);
+    }
+    for (const name of ['caller', 'token_values', 'keys_pressed', 'author', 'sid'])
+      expect(isSecretKey(name)).toBe(false);
   });
 
   it('drops secret keys at any depth and keeps an object without secrets as is', () => {

@@ -36,8 +36,17 @@ export const SECRET_PAYLOAD_KEYS: readonly string[] = [
 
 const SECRET_NORMALIZED = new Set(SECRET_PAYLOAD_KEYS.map(normalizeKey));
 
+/**
+ * Names that end like a credential whatever the sender called them (`lead_token`, `apiKey`,
+ * `webhookSecret`, `db-password`). Only the end of the name counts, so `token_values` (TrackDrive's
+ * custom fields) or `keys_pressed` (Retreaver) stay data.
+ */
+const SECRET_LOOKING_END =
+  /(token|secret|passw(or)?d|pwd|apikey|accesskey|privatekey|signature|credentials?|cookie|authorization)$/;
+
 export function isSecretKey(key: string): boolean {
-  return SECRET_NORMALIZED.has(normalizeKey(key));
+  const normalized = normalizeKey(key);
+  return SECRET_NORMALIZED.has(normalized) || SECRET_LOOKING_END.test(normalized);
 }
 
 /** Whether a secret key occurs anywhere in the value (objects inside arrays included). */
