@@ -78,6 +78,20 @@ describe('mapping warnings (worker + API, PostgreSQL, Redis)', () => {
       value: '45,50',
     });
 
+    // The call's timeline shows them too, in the event's data.
+    const timeline = await api
+      .getHttpAdapter()
+      .getInstance()
+      .inject({
+        method: 'GET',
+        url: `/calls/${call.id}/events`,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+    expect(timeline.statusCode).toBe(200);
+    const items = timeline.json<{ items: Array<{ data: { mapping_warnings?: Array<{ field: string }> } }> }>()
+      .items;
+    expect(items.flatMap((e) => e.data.mapping_warnings ?? []).map((w) => w.field)).toContain('revenue');
+
     const metrics = await h.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toMatch(/switchboard_mapping_warnings_total\{provider="ringba",field="revenue"\} 1/);
   });
