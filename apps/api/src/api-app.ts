@@ -42,7 +42,7 @@ export async function createApiApp(
     genReqId: requestId,
     bodyLimit: config.webhook.bodyLimitBytes,
     trustProxy: config.webhook.trustedProxies.length > 0 ? config.webhook.trustedProxies : false,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkErrorReply,
   });
   const app = await NestFactory.create<NestFastifyApplication>(

@@ -160,7 +160,9 @@ async function main(): Promise<void> {
       () => `/calls/${cold[c++ % cold.length]}`,
     );
 
-    const deep = await deepCursor(sql, 300_000);
+    // 300,000 rows in (or 30% of a smaller table).
+    const depth = Math.min(300_000, Math.floor(CALLS * 0.3));
+    const deep = await deepCursor(sql, depth);
     const ringba = connections[0] as { id: string };
     await deep.load([ringba.id]);
     const listCases: Array<[string, string]> = [
@@ -171,7 +173,7 @@ async function main(): Promise<void> {
         `/calls?connection=${ringba.id}&from=2026-10-01&to=2026-11-01&limit=50`,
       ],
       ['GET /calls first page, campaign', '/calls?campaign=CMP7&limit=50'],
-      ['GET /calls deep page (300,000 in)', `/calls?limit=50&cursor=${deep.all}`],
+      [`GET /calls deep page (${depth.toLocaleString('en-US')} in)`, `/calls?limit=50&cursor=${deep.all}`],
       [
         'GET /calls deep page, connection filter',
         `/calls?connection=${ringba.id}&limit=50&cursor=${deep.ofConnection(ringba.id)}`,
@@ -266,7 +268,7 @@ const SEED_SQL = `
 INSERT INTO calls (connection_id, provider, external_id, status, campaign_external_id, campaign_name,
                    started_at, answered_at, ended_at, duration_seconds, connected_duration_seconds,
                    converted, revenue, payout, tags, last_event_at)
-SELECT $1::uuid, $2, $2 || '-' || $4 || '-' || g,
+SELECT $1::uuid, $2::text, $2::text || '-' || $4::int || '-' || g,
        (CASE WHEN g % 10 < 6 THEN 'completed' WHEN g % 10 < 8 THEN 'missed' WHEN g % 10 = 8 THEN 'busy' ELSE 'failed' END)::call_status,
        'CMP' || (g % 40), 'Campaign ' || (g % 40),
        t, CASE WHEN g % 10 < 6 THEN t + interval '5 seconds' END, t + ((g % 600) || ' seconds')::interval,

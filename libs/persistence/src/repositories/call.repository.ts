@@ -138,19 +138,30 @@ export class CallRepository {
     if (filter.campaignExternalId) where.push(`campaign_external_id = ${param(filter.campaignExternalId)}`);
     if (filter.from) where.push(`started_at >= ${param(filter.from)}`);
     if (filter.to) where.push(`started_at < ${param(filter.to)}`);
+    const n = param(limit);
+    const columns = `*, (extract(epoch FROM started_at) * 1000000)::bigint::text AS position_us`;
+    const and = (extra: string[]) => [...where, ...extra].join(' AND ');
+    // Two index range scans instead of one ORDER BY ... NULLS LAST over an OR: calls with a start
+    // time in (started_at DESC, id DESC) order from the cursor on (a row comparison the index
+    // answers directly, so a deep page costs what the first does), then those without one.
+    const dated: string[] = ['started_at IS NOT NULL'];
+    const undated: string[] = ['started_at IS NULL'];
     if (after) {
       const id = param(after.id);
       if (after.startedAtUs !== null) {
-        const s = `(timestamptz 'epoch' + ${param(after.startedAtUs)}::bigint * interval '1 microsecond')`;
-        where.push(`(started_at < ${s} OR (started_at = ${s} AND id < ${id}::uuid) OR started_at IS NULL)`);
+        dated.push(
+          `(started_at, id) < (timestamptz 'epoch' + ${param(after.startedAtUs)}::bigint * interval '1 microsecond', ${id}::uuid)`,
+        );
       } else {
-        where.push(`(started_at IS NULL AND id < ${id}::uuid)`);
+        dated.push('false');
+        undated.push(`id < ${id}::uuid`);
       }
     }
     const sql =
-      `SELECT *, (extract(epoch FROM started_at) * 1000000)::bigint::text AS position_us FROM calls ` +
-      `${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
-      `ORDER BY started_at DESC NULLS LAST, id DESC LIMIT ${param(limit)}`;
+      `SELECT * FROM (` +
+      `(SELECT ${columns} FROM calls WHERE ${and(dated)} ORDER BY started_at DESC, id DESC LIMIT ${n}) UNION ALL ` +
+      `(SELECT ${columns} FROM calls WHERE ${and(undated)} ORDER BY id DESC LIMIT ${n})` +
+      `) page ORDER BY started_at DESC NULLS LAST, id DESC LIMIT ${n}`;
     const { rows } = await this.pool.query<ListedCall>(sql, params);
     return rows;
   }
