@@ -5,10 +5,9 @@
 //   npm start -- --no-simulators   platform only
 //   npm start -- --calls-per-second 2
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { resolveDevKeys, writeCliEnv } from './dev-keys.js';
 import { ensureServices, redact } from './local-services.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -27,16 +26,6 @@ function step(label, command, commandArgs, env = process.env) {
   say(label);
   const result = spawnSync(command, commandArgs, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env });
   if (result.status !== 0) throw new Error(`${label} failed`);
-}
-
-/** Secrets the dev instance keeps across restarts (stored connections must stay decryptable). */
-function devSecrets() {
-  const file = path.join(DATA, 'dev-secrets.json');
-  fs.mkdirSync(DATA, { recursive: true });
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
-  const secrets = { ENCRYPTION_KEYS: `dev1:${randomBytes(32).toString('base64')}` };
-  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  return secrets;
 }
 
 /** Runs a child, prefixing its lines; JSON log lines are shortened to "level message". */
@@ -140,9 +129,17 @@ async function syncSummary(databaseUrl) {
 async function main() {
   step('building (prisma generate + tsc -b)', 'npm', ['run', '--silent', 'build']);
   services = await ensureServices({ log: say });
+  // Stored connections must stay decryptable: the key is kept in .data, and never replaced while
+  // the database holds connections under another one (see dev-keys.js).
+  const { keys, generated } = await resolveDevKeys({
+    databaseUrl: services.databaseUrl,
+    dataDir: DATA,
+    describeDatabase: redact,
+  });
+  if (generated) say('generated ENCRYPTION_KEYS (kept in .data/dev-secrets.json)');
   const env = {
     ...process.env,
-    ...devSecrets(),
+    ENCRYPTION_KEYS: keys,
     DATABASE_URL: services.databaseUrl,
     REDIS_URL: services.redisUrl,
     PORT: String(port),
@@ -153,6 +150,13 @@ async function main() {
     ALLOW_CUSTOM_API_BASE_URLS: process.env.ALLOW_CUSTOM_API_BASE_URLS ?? 'true',
   };
   say(`PostgreSQL ${redact(services.databaseUrl)}, Redis ${services.redisUrl}`);
+  // The CLI (npx switchboard …) reads this when the variables are not set.
+  writeCliEnv(path.join(DATA, 'switchboard.env'), {
+    DATABASE_URL: env.DATABASE_URL,
+    REDIS_URL: env.REDIS_URL,
+    ENCRYPTION_KEYS: env.ENCRYPTION_KEYS,
+    PUBLIC_BASE_URL: env.PUBLIC_BASE_URL,
+  });
   step('applying migrations', process.execPath, ['apps/cli/bin/switchboard.js', 'migrate'], env);
 
   launch('api', 'apps/api/dist/main.js', env);
@@ -180,6 +184,7 @@ async function main() {
   say(`  metrics        ${base}/metrics  (worker: http://localhost:${workerPort}/metrics)`);
   say(`  plugins        ${base}/plugins`);
   say(`  calls          ${base}/calls`);
+  say('  CLI            npx switchboard status (reads .data/switchboard.env)');
   say(
     withSimulators
       ? '  simulators for ringba, retreaver and trackdrive are sending calls, and their history is\n' +

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { discoverPlugins } from '@switchboard/core';
 import pg from 'pg';
@@ -85,6 +86,55 @@ describe('switchboard CLI and process entry points (built)', () => {
         .map((r) => r.provider)
         .sort(),
     ).toEqual(['retreaver', 'ringba', 'trackdrive']);
+  });
+
+  it('migrate and plugins need neither Redis nor encryption keys', () => {
+    const bare = { PATH: process.env.PATH, LOG_LEVEL: 'silent' };
+    const status = spawnSync(process.execPath, [CLI, 'migrate', '--status', '--json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...bare, DATABASE_URL: dbUrl },
+    });
+    expect(status.stderr).toBe('');
+    expect(JSON.parse(status.stdout)).toMatchObject({ pending: [] });
+    const plugins = spawnSync(process.execPath, [CLI, 'plugins', '--json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: bare,
+    });
+    expect(plugins.stderr).toBe('');
+    expect((JSON.parse(plugins.stdout) as unknown[]).length).toBeGreaterThanOrEqual(3);
+    // a command that does need them still names what is missing
+    const list = spawnSync(process.execPath, [CLI, 'connections', 'list'], {
+      cwd: os.tmpdir(),
+      encoding: 'utf8',
+      env: { ...bare, DATABASE_URL: dbUrl },
+    });
+    expect(list.status).toBe(1);
+    expect(list.stderr).toMatch(/REDIS_URL must be .*ENCRYPTION_KEYS must be/);
+  });
+
+  it('works after npm start with no variables set: it reads .data/switchboard.env', () => {
+    // what scripts/start.js writes, in the directory the operator runs the CLI from
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-cli-'));
+    try {
+      fs.mkdirSync(path.join(cwd, '.data'));
+      fs.writeFileSync(
+        path.join(cwd, '.data', 'switchboard.env'),
+        `DATABASE_URL=${dbUrl}\nREDIS_URL=${TEST_REDIS_URL}\nENCRYPTION_KEYS=k1:${randomBytes(32).toString('base64')}\n`,
+        { mode: 0o600 },
+      );
+      const list = spawnSync(process.execPath, [CLI, 'connections', 'list', '--json'], {
+        cwd,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, LOG_LEVEL: 'silent' },
+      });
+      expect(list.stderr).toBe('');
+      expect(list.status).toBe(0);
+      expect(JSON.parse(list.stdout)).toEqual([]);
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
   });
 
   it('rejects usage errors with exit 2', () => {

@@ -1,5 +1,5 @@
 import { ConfigError } from '@switchboard/core';
-import { loadConfig } from './app-config.js';
+import { loadConfig, loadConfigSubset, pluginDiscoveryFromEnv } from './app-config.js';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
 const valid = {
@@ -67,5 +67,28 @@ describe('loadConfig', () => {
     expect(config.plugins).toEqual(['a', './b']);
     expect(config.logRequests).toBe(false);
     expect(config.webhook.trustedProxies).toEqual(['10.0.0.0/8', '127.0.0.1']);
+  });
+});
+
+describe('loadConfigSubset', () => {
+  it('needs only the variables a command uses', () => {
+    const raw = loadConfigSubset(['DATABASE_URL'], { DATABASE_URL: 'postgresql://u@h:5432/db' });
+    expect(raw.DATABASE_URL).toBe('postgresql://u@h:5432/db');
+    expect(() => loadConfigSubset(['DATABASE_URL'], {})).toThrow(
+      'Invalid configuration: DATABASE_URL must be a PostgreSQL URL like postgresql://user:password@127.0.0.1:5432/switchboard (it is not set)',
+    );
+  });
+
+  it('still refuses a bad value of a variable that is set, without echoing secrets', () => {
+    expect(() =>
+      loadConfigSubset(['DATABASE_URL'], { DATABASE_URL: 'postgresql://h/db', ENCRYPTION_KEYS: 'k1:secret' }),
+    ).toThrow(/ENCRYPTION_KEYS must be .*\(the value given is not of that form\)$/);
+  });
+
+  it('reads plugin discovery from PLUGINS and PLUGINS_SCAN alone', () => {
+    expect(pluginDiscoveryFromEnv({ PLUGINS: 'a, ./b', PLUGINS_SCAN: 'false' })).toMatchObject({
+      explicit: ['a', './b'],
+      explicitOnly: true,
+    });
   });
 });

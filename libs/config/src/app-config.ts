@@ -222,6 +222,47 @@ export function adminTokenWeakness(token: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Validates only the variables a command needs (e.g. `migrate` needs DATABASE_URL, not Redis or
+ * encryption keys): those must be set, the others are checked only when they are. Same one-line
+ * messages as loadConfig.
+ */
+export function loadConfigSubset<K extends keyof Environment>(
+  required: readonly K[],
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<Environment, K> & Partial<Environment> {
+  const raw = plainToInstance(Environment, { ...env });
+  const errors = validateSync(raw, { skipMissingProperties: true, whitelist: false });
+  const lines = errors.map((e) => describeInvalid(e.property as keyof Environment, env));
+  for (const name of required) {
+    const value = env[name];
+    if (value === undefined || value === '') lines.push(describeInvalid(name, env));
+  }
+  if (lines.length > 0) throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+  return raw;
+}
+
+/** Plugin discovery options from PLUGINS and PLUGINS_SCAN alone (see AppConfig.pluginDiscovery). */
+export function pluginDiscoveryFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig['pluginDiscovery'] {
+  const raw = loadConfigSubset([], env);
+  return {
+    rootDir: process.cwd(),
+    explicit: splitList(raw.PLUGINS),
+    explicitOnly: !(raw.PLUGINS_SCAN ?? true),
+  };
+}
+
+function describeInvalid(name: keyof Environment, env: NodeJS.ProcessEnv): string {
+  const value = env[name];
+  const got =
+    value === undefined || value === ''
+      ? 'it is not set'
+      : SECRET_VARIABLES.has(name)
+        ? 'the value given is not of that form'
+        : `got "${String(value).slice(0, 80)}"`;
+  return `${name} must be ${EXPECTED[name]} (${got})`;
+}
+
 /** Loads ./.env into process.env when present; variables already set win. */
 export function loadDotEnv(file = '.env'): void {
   if (fs.existsSync(file)) process.loadEnvFile(file);

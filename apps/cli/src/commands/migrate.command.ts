@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { migrate, migrationStatus } from '@switchboard/persistence';
-import { cliConfig } from '../cli-context.js';
+import { cliDatabaseUrl } from '../cli-context.js';
 import { printJson } from '../output.js';
 
 export function registerMigrate(program: Command): void {
@@ -12,10 +12,10 @@ export function registerMigrate(program: Command): void {
     .option('--dir <path>', 'migrations directory', 'prisma/migrations')
     .option('--json', 'machine-readable output')
     .action(async (options: { status?: boolean; dir: string; json?: boolean }) => {
-      const config = cliConfig();
+      const databaseUrl = cliDatabaseUrl();
       const dir = path.resolve(options.dir);
       if (options.status) {
-        const status = await migrationStatus(config.databaseUrl, dir);
+        const status = await migrationStatus(databaseUrl, dir);
         if (options.json) return printJson(status);
         process.stdout.write(
           `applied: ${status.applied.length}, pending: ${status.pending.length}` +
@@ -26,7 +26,7 @@ export function registerMigrate(program: Command): void {
         return;
       }
       const result = await migrate({
-        databaseUrl: config.databaseUrl,
+        databaseUrl,
         migrationsDir: dir,
         createDatabase: true,
         log: options.json ? undefined : (line) => process.stdout.write(`${line}\n`),

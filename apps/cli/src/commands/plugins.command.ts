@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { discoverPlugins } from '@switchboard/core';
-import { cliConfig } from '../cli-context.js';
+import { cliPluginDiscovery } from '../cli-context.js';
 import { printJson, printTable } from '../output.js';
 
 export function registerPlugins(program: Command): void {
@@ -9,8 +9,7 @@ export function registerPlugins(program: Command): void {
     .description('list the provider plugins this installation finds, and the ones that fail to load')
     .option('--json', 'machine-readable output')
     .action(async (options: { json?: boolean }) => {
-      const config = cliConfig();
-      const { loaded, failed } = await discoverPlugins(config.pluginDiscovery);
+      const { loaded, failed } = await discoverPlugins(cliPluginDiscovery());
       const rows = [
         ...loaded.map((p) => ({
           provider: p.manifest.provider,
