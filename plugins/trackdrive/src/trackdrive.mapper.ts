@@ -298,7 +298,14 @@ function costFromParts(record: Record<string, unknown>, r: PayloadReader): strin
     r.money('cost', record.trackdrive_cost, 'trackdrive_cost'),
     r.money('cost', record.provider_cost, 'provider_cost'),
   ];
-  return parts.some((p) => p !== undefined) ? addDecimals(...parts) : undefined;
+  if (!parts.some((p) => p !== undefined)) return undefined;
+  const sum = addDecimals(...parts);
+  // Each part fits the column; their sum may not (numeric(14,4): 10 integer digits).
+  if (/^-?\d{11,}/.test(sum)) {
+    r.warn('cost', 'trackdrive_cost + provider_cost has more than 10 integer digits', sum, 'trackdrive_cost');
+    return undefined;
+  }
+  return sum;
 }
 
 /** Undefined keys removed, so a partial event never carries "field: undefined" around. */

@@ -136,4 +136,15 @@ describe('TrackDrive webhooks: answered, parties, inference, secrets, warnings',
     expect(readCallId({ call_uuid: 'x' })).toBe('x');
     expect(TRACKDRIVE_BODY_TOKENS.length).toBeGreaterThan(0);
   });
+
+  it('refuses a cost whose two parts add up beyond the column, with a warning', () => {
+    const event = mapTrackDriveWebhook(
+      inbound(
+        { event: 'completed' },
+        { uuid: 'td-7', trackdrive_cost: '9999999999', provider_cost: '9999999999' },
+      ),
+    );
+    expect(event.call.cost).toBeUndefined();
+    expect(event.warnings).toEqual([expect.objectContaining({ field: 'cost' })]);
+  });
 });

@@ -4,10 +4,14 @@ import {
   isCallStatus,
   type CallTrackingProvider,
   type InboundWebhook,
+  type NormalizedCall,
   type NormalizedCallEvent,
 } from '@switchboard/core';
 import { corpusRequest, type WebhookCorpusCase } from '@switchboard/plugin-sdk/testing';
 import { toCallEventRow } from '../../../libs/pipeline/src/calls/call-event-row.js';
+import { mapCallRecord as mapRetreaverRecord } from '../../../plugins/retreaver/src/retreaver.mapper.js';
+import { mapCallRecord as mapRingbaRecord } from '../../../plugins/ringba/src/ringba.mapper.js';
+import { mapCallRecord as mapTrackDriveRecord } from '../../../plugins/trackdrive/src/trackdrive.mapper.js';
 import { adapterFor, loadCorpus } from './webhook-corpus.helpers.js';
 
 /**
@@ -75,6 +79,11 @@ const KNOWN_KEYS = [
   'targetNumber',
   'dialed_number',
   'connected_to',
+  'trackdrive_cost',
+  'provider_cost',
+  'total_cost',
+  'charge_total',
+  'totalCost',
   'token',
   'api_key',
   'call_key',
@@ -122,6 +131,8 @@ const scalar = fc.oneof(
     'https://example.com/r.mp3',
     'finished',
     'no-answer',
+    '9999999999.9999',
+    '-9999999999',
   ),
   fc.integer(),
   fc.double(),
@@ -267,6 +278,33 @@ describe.each(PROVIDERS)('%s webhook mapper properties (fast-check)', (provider)
           }
         },
       ),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('API record mappers (fast-check)', () => {
+  const mappers: Array<[string, (record: Record<string, unknown>) => NormalizedCall]> = [
+    ['ringba', mapRingbaRecord],
+    ['retreaver', (r) => mapRetreaverRecord(r)],
+    ['trackdrive', (r) => mapTrackDriveRecord(r)],
+  ];
+
+  it.each(mappers)('%s: random records give a MappingError or a storable call', (provider, map) => {
+    fc.assert(
+      fc.property(payload, (input) => {
+        const record = JSON.parse(JSON.stringify(input)) as Record<string, unknown>;
+        let call: NormalizedCall;
+        try {
+          call = map(record);
+        } catch (error) {
+          if (error instanceof MappingError) return;
+          throw error;
+        }
+        if (call.externalId.length > 255) return;
+        const event: NormalizedCallEvent = { type: 'call.updated', occurredAt: new Date(), call };
+        expect(() => toCallEventRow({ connectionId: 'c', provider, source: 'sync', event })).not.toThrow();
+      }),
       { numRuns: RUNS },
     );
   });
