@@ -415,6 +415,93 @@ describe('web console in a browser (sign in, connections, live calls, timeline, 
   );
 
   it(
+    'replays every failed request matching a filter, edits the allowlist, validates, deactivates and deletes',
+    async () => {
+      const { rows: failed } = await sql.query(
+        `UPDATE webhook_logs SET status = 'failed', error = 'database unavailable'
+         WHERE id IN (SELECT id FROM webhook_logs WHERE connection_id = $1 AND status = 'processed' LIMIT 2) RETURNING id`,
+        [created.id],
+      );
+      expect(failed).toHaveLength(2);
+      await page.getByRole('link', { name: 'Webhook logs' }).click();
+      await page.getByLabel('Status').selectOption('failed');
+      await until('two failed rows', async () =>
+        (await page.locator('tr[data-log-id]').count()) === 2 ? true : undefined,
+      );
+      await page.getByRole('button', { name: 'Replay all matching' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Replay' }).click();
+      await page.getByText('Matching requests: 2 put back on the queue.').waitFor();
+      await until('bulk replay processed', async () => {
+        const { rows } = await sql.query(
+          `SELECT count(*)::int AS n FROM webhook_logs WHERE id = ANY($1::uuid[]) AND status = 'processed'`,
+          [failed.map((r) => r.id)],
+        );
+        return rows[0].n === 2 ? true : undefined;
+      });
+
+      await page.getByRole('link', { name: 'Connections' }).click();
+      await page.getByRole('link', { name: 'Ringba main' }).click();
+      await page.getByLabel('Webhook IP allowlist (empty = any address)').fill('127.0.0.1/32, ::1/128');
+      await page.getByRole('button', { name: 'Save allowlist' }).click();
+      await page.getByText('IP allowlist saved.').waitFor();
+      await page.getByRole('button', { name: 'Validate credentials' }).click();
+      await page.getByText('The provider accepts these credentials.').waitFor();
+      await page.getByRole('button', { name: 'Deactivate' }).click();
+      await page
+        .getByRole('dialog', { name: 'Deactivate this connection?' })
+        .getByRole('button', { name: 'Deactivate' })
+        .click();
+      await page.getByText('Connection deactivated').waitFor();
+      const dialogsClosed = () =>
+        until('the dialog closed', async () =>
+          (await page.locator('dialog[open]').count()) === 0 ? true : undefined,
+        );
+      await dialogsClosed();
+      let { rows } = await sql.query(
+        'SELECT is_active, ip_allowlist FROM provider_connections WHERE id = $1',
+        [created.id],
+      );
+      expect(rows[0]).toEqual({ is_active: false, ip_allowlist: ['127.0.0.1/32', '::1/128'] });
+      await page.getByRole('button', { name: 'Activate' }).click();
+      await page
+        .getByRole('dialog', { name: 'Activate this connection?' })
+        .getByRole('button', { name: 'Activate' })
+        .click();
+      await page.getByText('Connection activated.').waitFor();
+      await dialogsClosed();
+      ({ rows } = await sql.query('SELECT is_active FROM provider_connections WHERE id = $1', [created.id]));
+      expect(rows[0].is_active).toBe(true);
+
+      // A second connection, deleted behind its confirmation.
+      const spare = (await (
+        await adminFetch('/connections', {
+          method: 'POST',
+          body: JSON.stringify({
+            provider: 'ringba',
+            name: 'Spare',
+            credentials: sim.credentials,
+            validate: false,
+          }),
+        })
+      ).json()) as { connection: { id: string } };
+      // Same document, new hash: the session stays.
+      await page.goto(`${consoleUrl}#/connections/${spare.connection.id}`);
+      await page.getByRole('heading', { name: /Spare/ }).waitFor();
+      await page.getByRole('button', { name: 'Delete' }).click();
+      await page
+        .getByRole('dialog', { name: 'Delete “Spare”?' })
+        .getByRole('button', { name: 'Delete for good' })
+        .click();
+      await page.getByRole('heading', { name: 'Connections' }).waitFor();
+      ({ rows } = await sql.query('SELECT count(*)::int AS n FROM provider_connections WHERE id = $1', [
+        spare.connection.id,
+      ]));
+      expect(rows[0].n).toBe(0);
+    },
+    STEP_MS,
+  );
+
+  it(
     'overview counts what came in; a read-only key sees only what its scope allows; sign-out forgets the token',
     async () => {
       await page.getByRole('link', { name: 'Overview' }).click();
