@@ -174,6 +174,8 @@ export interface WebhookLog {
   httpStatus: number;
   attempts: number;
   error: string | null;
+  /** Values the mapper found but could not use (the call was stored without them). */
+  mappingWarnings?: Array<{ field: string; source?: string; reason: string; value: string }>;
   receivedAt: string;
   processedAt: string | null;
   createdAt: string;

@@ -44,9 +44,15 @@ export function CallPage({ id }: { id: string }) {
   if (call.isError) return <ErrorState error={call.error} onRetry={() => void call.refetch()} />;
   const c = call.data;
   const sources = timeline.data?.fieldSources ?? {};
+  // The mapper's warnings (values present but unusable) are kept on each event's data.
   const warnings = (timeline.data?.events ?? []).flatMap((e) => {
-    const w = (e.data as { warnings?: unknown } | null)?.warnings;
-    return Array.isArray(w) ? w.map((text) => ({ event: e.eventType, text: String(text) })) : [];
+    const list = (e.data as { mapping_warnings?: unknown } | null)?.mapping_warnings;
+    return Array.isArray(list)
+      ? list.map((w: { field?: string; source?: string; reason?: string; value?: string }) => ({
+          event: e.eventType,
+          text: `${w.field ?? '?'}${w.source ? ` (from ${w.source})` : ''}: ${w.reason ?? 'not used'}${w.value !== undefined ? ` — value “${w.value}”` : ''}`,
+        }))
+      : [];
   });
 
   return (

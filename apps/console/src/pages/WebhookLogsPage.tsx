@@ -276,6 +276,21 @@ export function WebhookLogsPage() {
                       <dd className="row-error">{detail.data.error}</dd>
                     </>
                   )}
+                  {detail.data.mappingWarnings && detail.data.mappingWarnings.length > 0 && (
+                    <>
+                      <dt>Mapping warnings</dt>
+                      <dd>
+                        <ul className="plain">
+                          {detail.data.mappingWarnings.map((w, i) => (
+                            <li key={i}>
+                              {w.field}
+                              {w.source ? ` (from ${w.source})` : ''}: {w.reason} — value “{w.value}”
+                            </li>
+                          ))}
+                        </ul>
+                      </dd>
+                    </>
+                  )}
                   <dt>Verification</dt>
                   <dd>{detail.data.verification}</dd>
                   <dt>Received</dt>
