@@ -1,49 +1,11 @@
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { parseWebhookBody, queryToObject, type InboundWebhook } from '@switchboard/core';
 import RetreaverPlugin from '@switchboard/plugin-retreaver';
 import RingbaPlugin from '@switchboard/plugin-ringba';
 import { runProviderConformance, type WebhookCorpus } from '@switchboard/plugin-sdk/testing';
 import TrackDrivePlugin from '@switchboard/plugin-trackdrive';
 import { SIMULATORS } from '../../simulators/src/registry.js';
-import type { ProviderSimulator } from '../../simulators/src/simulator.js';
 import { createTestProviderContext } from '../../support/provider-context.js';
-
-/** Captures the webhooks a simulator fires for one call, as the ingress would hand them to a plugin. */
-async function captureWebhooks(sim: ProviderSimulator): Promise<InboundWebhook[]> {
-  const received: InboundWebhook[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const rawBody = Buffer.concat(chunks);
-      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-      received.push({
-        method: req.method ?? 'GET',
-        headers,
-        query: queryToObject(url.searchParams),
-        contentType: headers['content-type'],
-        rawBody,
-        body: parseWebhookBody(rawBody, headers['content-type']),
-        receivedAt: new Date(),
-      });
-      res.writeHead(202).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  try {
-    await sim.simulateCall({
-      webhookUrl: `http://127.0.0.1:${port}/webhooks/${sim.provider}/c1`,
-      secret: 'whsec_test',
-    });
-  } finally {
-    await new Promise((resolve) => server.close(resolve));
-  }
-  return received;
-}
+import { captureWebhooks } from './capture-webhooks.helpers.js';
 
 const WIDE_WINDOW = () => ({ from: new Date('2020-01-01T00:00:00Z'), to: new Date(Date.now() + 86_400_000) });
 
@@ -70,6 +32,12 @@ for (const [provider, plugin] of [
     },
     historyWindow: WIDE_WINDOW,
     pageSize: 10,
+    // Retreaver provisions a number for one campaign and affiliate (cid + afid).
+    numberOptions: async (adapter) => {
+      if (provider !== 'retreaver') return { countryCode: 'US' };
+      const [campaign] = await adapter.getCampaigns();
+      return { countryCode: 'US', campaignExternalId: campaign.externalId, extra: { afid: '0001' } };
+    },
     sampleWebhooks: () => captureWebhooks(sim),
     webhookCorpus: () =>
       JSON.parse(

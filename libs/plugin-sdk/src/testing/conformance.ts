@@ -1,62 +1,116 @@
 import { strict as assert } from 'node:assert';
+import { isDeepStrictEqual } from 'node:util';
+import { getMetadataStorage } from 'class-validator';
 import {
   CALL_EVENT_TYPES,
   CredentialsError,
   NotSupportedError,
+  ProviderError,
   getPluginManifest,
   isCallStatus,
   validateManifest,
   type CallTrackingProvider,
   type InboundWebhook,
   type NormalizedCall,
+  type NumberOptions,
   type PluginManifest,
   type ProviderContext,
 } from '@switchboard/core';
-import { checkWebhookCase, type WebhookCorpus } from './webhook-corpus.js';
+import { sumDecimals } from '../decimal-sum.js';
+import {
+  ConformanceFailure,
+  expectThat,
+  messageOf,
+  within,
+  type ConformanceReport,
+  type ConformanceRule,
+} from './conformance-rules.js';
+import { corpusRequest, type WebhookCorpus } from './webhook-corpus.js';
+import { newWebhookSecret, tamperWebhook, unsignWebhook } from './webhook-signing.js';
 
 type TestFn = (name: string, fn: () => unknown, timeoutMs?: number) => void;
 type SuiteFn = (name: string, fn: () => void) => void;
+
+/** How the kit signs requests for a plugin with its own verifyWebhook (the provider's signature scheme). */
+export interface WebhookSigning {
+  /** Signs `request` with `secret` as the provider would at `at` (headers or query added). */
+  sign(request: InboundWebhook, secret: string, at: Date): InboundWebhook;
+  /** Two secrets, newest first, in the form the provider issues them; default two `whsec_` keys. */
+  secrets?: () => [string, string];
+  /** Whether signatures carry a time (then a request signed an hour ago must be refused). Default true. */
+  timestamped?: boolean;
+  /**
+   * The signature covers the body only (Standard Webhooks, most HMAC schemes): body-less samples
+   * (GET pixels) cannot be proven genuine and are left out. Default false: every sample is signed.
+   */
+  signsBodyOnly?: boolean;
+  /** Changes a signed request the way an attacker would; default tamperWebhook. */
+  tamper?: (signed: InboundWebhook) => InboundWebhook;
+}
 
 export interface ConformanceOptions<C extends object> {
   /** The plugin's module class (decorated with @CallTrackingPlugin). */
   plugin: unknown;
   /** Builds a context for the given credentials, talking to a simulator or a sandbox account. */
   context: (credentials: C) => ProviderContext<C>;
-  /** Credentials the API accepts. */
+  /** Credentials the API accepts. Optional secret fields may be left out. */
   credentials: () => C;
   /** Credentials the API refuses (401/403). */
   badCredentials: () => C;
-  /** A window with at least one call in the provider's history. */
+  /** A window with at least three calls (with different start times) in the provider's history. */
   historyWindow: () => { from: Date; to: Date };
-  /** Page size to ask for, small enough to force several pages. */
+  /** Page size to ask for (small forces several pages; a history on one page must pass too). */
   pageSize?: number;
   /**
-   * Webhook requests as the provider sends them for one call (e.g. captured from a simulator
-   * firing the plugin's own templates). Optional: without it the webhook mapping checks are skipped.
+   * Samples with their expected normalized calls: every documented event of the provider, in
+   * template and provider-native shape (`test/fixtures/<provider>/webhook-corpus.json`). Required
+   * when the manifest declares webhooks.
+   */
+  webhookCorpus?: () => WebhookCorpus;
+  /**
+   * One call's whole lifecycle as the provider sends it (e.g. captured from a simulator firing the
+   * plugin's own templates): event ids must be unique across it. Required when the manifest
+   * declares webhooks.
    */
   sampleWebhooks?: () => Promise<InboundWebhook[]>;
   /**
-   * The plugin's webhook corpus (`test/fixtures/<provider>/webhook-corpus.json`): every documented
-   * event in template and provider-native shape with the call it must map to. Optional.
+   * What provisionNumber needs on this provider (a campaign, an affiliate...), when the manifest
+   * declares numberProvisioning; default `{ countryCode: 'US' }`.
    */
-  webhookCorpus?: () => WebhookCorpus;
-  /** Test registration functions; default: the runner's globals (Jest, Vitest). */
+  numberOptions?: (adapter: CallTrackingProvider) => NumberOptions | Promise<NumberOptions>;
+  /** Required when the adapter has its own verifyWebhook: how the provider signs a request. */
+  webhookSigning?: WebhookSigning;
+  /** Test registration functions; default: the runner's globals (Jest, Vitest, node:test). */
   describe?: SuiteFn;
   it?: TestFn;
 }
 
 const MONEY = /^-?\d+\.\d{4}$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
+const UNKNOWN_CALL_ID = 'switchboard-conformance-unknown-call-0000';
+const ENDPOINT = 'https://switchboard.example.com/webhooks/x/00000000-0000-4000-8000-000000000000';
+/** Fields getCall must return as getCalls did (when getCalls set them). */
+const ROUND_TRIP_FIELDS = [
+  'status',
+  'callerNumber',
+  'trackingNumber',
+  'destinationNumber',
+  'campaignExternalId',
+  'startedAt',
+  'answeredAt',
+  'endedAt',
+  'durationSeconds',
+  'converted',
+  'revenue',
+  'payout',
+  'cost',
+] as const;
 
 /**
- * The plugin conformance kit: declares a suite of checks every Switchboard plugin should pass,
- * against a simulator or a sandbox. Call it at the top level of a test file:
+ * The plugin conformance kit. Declares one test per rule, each named by its rule id; a failure names
+ * the rule and the sample. Call it at the top level of a test file:
  *
  *   runProviderConformance({ plugin: AcmePlugin, context: ..., credentials: ..., ... });
- *
- * It checks the manifest, credentials handling, paging to the end without duplicates, the shape
- * of normalized calls (statuses, E.164 numbers, 4-place money), webhook templates, webhook mapping,
- * and that every feature flag set to false is backed by NotSupportedError.
  */
 export function runProviderConformance<C extends object>(options: ConformanceOptions<C>): void {
   const g = globalThis as unknown as { describe?: SuiteFn; it?: TestFn };
@@ -65,123 +119,507 @@ export function runProviderConformance<C extends object>(options: ConformanceOpt
   if (!suite || !test)
     throw new Error('runProviderConformance needs describe/it (run it under Jest or Vitest, or pass them)');
   const manifest = getPluginManifest(options.plugin) as PluginManifest | undefined;
-  const name = manifest?.provider ?? 'plugin';
-  const adapter = (credentials: C): CallTrackingProvider => {
-    assert.ok(manifest, 'the plugin class carries a @CallTrackingPlugin manifest');
+  suite(`${manifest?.provider ?? 'plugin'}: plugin conformance`, () => {
+    for (const rule of conformanceRules(options)) test(`${rule.id}: ${rule.title}`, () => rule.run(), 60_000);
+  });
+}
+
+/** Runs every rule and reports, without a test runner (the kit's own tests, scripts). */
+export async function verifyProviderConformance<C extends object>(
+  options: ConformanceOptions<C>,
+): Promise<ConformanceReport> {
+  const report: ConformanceReport = { passed: [], failures: [] };
+  for (const rule of conformanceRules(options)) {
+    try {
+      await rule.run();
+      report.passed.push(rule.id);
+    } catch (error) {
+      report.failures.push({ rule: rule.id, message: messageOf(error) });
+    }
+  }
+  return report;
+}
+
+/** The rules that apply to this plugin (webhook rules only when it declares webhooks, and so on). */
+export function conformanceRules<C extends object>(options: ConformanceOptions<C>): ConformanceRule[] {
+  const manifest = getPluginManifest(options.plugin) as PluginManifest | undefined;
+  const adapter = (credentials: C = options.credentials()): CallTrackingProvider => {
+    if (!manifest)
+      throw new ConformanceFailure('manifest.valid', undefined, 'no @CallTrackingPlugin manifest');
     return new manifest.adapter(options.context(credentials));
   };
+  const history = memo(() => readHistory(adapter(), options.historyWindow(), options.pageSize ?? 10));
+  const rules: ConformanceRule[] = [];
+  const rule = (id: string, title: string, run: () => Promise<void>) => rules.push({ id, title, run });
 
-  suite(`${name}: plugin conformance`, () => {
-    test('has a valid manifest', () => {
-      assert.ok(manifest, 'the plugin class is decorated with @CallTrackingPlugin');
-      assert.deepEqual(validateManifest(manifest), []);
-      const fields = Object.keys(options.credentials());
-      for (const secret of manifest.secretCredentialFields) {
-        assert.ok(fields.includes(secret), `secret field "${secret}" is a credential field`);
-      }
-    });
+  rule('manifest.valid', 'the plugin carries a valid manifest', async () => {
+    expectThat(
+      manifest,
+      'manifest.valid',
+      undefined,
+      'the plugin class is not decorated with @CallTrackingPlugin',
+    );
+    const problems = validateManifest(manifest as PluginManifest);
+    expectThat(problems.length === 0, 'manifest.valid', undefined, problems.join('; '));
+  });
 
-    test('accepts good credentials', async () => {
-      const a = adapter(options.credentials());
+  rule('manifest.secret-fields', 'every secret field is a credential field', async () => {
+    const m = manifest as PluginManifest;
+    const declared = new Set([...credentialProperties(m.credentials), ...Object.keys(options.credentials())]);
+    for (const secret of m.secretCredentialFields)
+      expectThat(
+        declared.has(secret),
+        'manifest.secret-fields',
+        secret,
+        'is not a property of the credentials class',
+      );
+  });
+
+  rule('credentials.accepted', 'accepts good credentials', async () => {
+    await within('credentials.accepted', undefined, async () => {
+      const a = adapter();
       await a.authenticate();
-      assert.equal(await a.validateCredentials(), true);
+      assert.equal(await a.validateCredentials(), true, 'validateCredentials answers true');
     });
+  });
 
-    test('refuses bad credentials with a non-retryable CredentialsError', async () => {
+  rule('credentials.refused', 'refuses bad credentials with a non-retryable CredentialsError', async () => {
+    await within('credentials.refused', undefined, async () => {
       const a = adapter(options.badCredentials());
-      assert.equal(await a.validateCredentials(), false);
+      assert.equal(await a.validateCredentials(), false, 'validateCredentials answers false');
       await assert.rejects(a.authenticate(), (error: unknown) => {
         assert.ok(error instanceof CredentialsError, `expected CredentialsError, got ${String(error)}`);
-        assert.equal(error.retryable, false);
+        assert.equal(error.retryable, false, 'CredentialsError is not retryable');
         return true;
       });
     });
+  });
 
-    test('pages through history to the end, without duplicates, as normalized calls', async () => {
-      const a = adapter(options.credentials());
-      const window = options.historyWindow();
-      const seen = new Set<string>();
-      let cursor: string | undefined;
-      let pages = 0;
-      do {
-        const page = await a.getCalls({ ...window, pageSize: options.pageSize ?? 10 }, cursor);
-        for (const call of page.calls) {
-          checkCall(call);
-          assert.ok(!seen.has(call.externalId), `call ${call.externalId} returned twice`);
-          seen.add(call.externalId);
+  rule(
+    'history.paging',
+    'pages through history to the end, without duplicates, as normalized calls',
+    async () => {
+      const calls = await history();
+      expectThat(calls.length > 0, 'history.paging', undefined, 'the history window returned no calls');
+      for (const call of calls) await within('history.paging', call.externalId, () => checkCall(call));
+    },
+  );
+
+  rule('history.started-at', 'every synced call carries startedAt (windows are by start time)', async () => {
+    for (const call of await history())
+      expectThat(
+        call.startedAt instanceof Date,
+        'history.started-at',
+        call.externalId,
+        'startedAt is missing',
+      );
+  });
+
+  rule('history.window-bounds', 'getCalls returns exactly the calls started in [from, to)', async () => {
+    const calls = (await history()).filter((c) => c.startedAt instanceof Date);
+    const starts = [...new Set(calls.map((c) => (c.startedAt as Date).getTime()))].sort((a, b) => a - b);
+    expectThat(
+      starts.length >= 3,
+      'history.window-bounds',
+      undefined,
+      'needs 3 calls with distinct startedAt',
+    );
+    const from = new Date(starts[Math.floor(starts.length / 3)]);
+    const to = new Date(starts[Math.floor((2 * starts.length) / 3)]);
+    const inside = await readHistory(
+      adapter(),
+      { from, to },
+      options.pageSize ?? 10,
+      'history.window-bounds',
+    );
+    const where = `[${from.toISOString()}, ${to.toISOString()})`;
+    for (const call of inside) {
+      const at = call.startedAt?.getTime();
+      expectThat(
+        at !== undefined && at >= from.getTime() && at < to.getTime(),
+        'history.window-bounds',
+        call.externalId,
+        `startedAt ${call.startedAt?.toISOString()} is outside ${where}`,
+      );
+    }
+    const got = new Set(inside.map((c) => c.externalId));
+    for (const call of calls) {
+      const at = (call.startedAt as Date).getTime();
+      if (at >= from.getTime() && at < to.getTime())
+        expectThat(
+          got.has(call.externalId),
+          'history.window-bounds',
+          call.externalId,
+          `missing from ${where}`,
+        );
+    }
+  });
+
+  rule('call.round-trip', 'getCall returns what getCalls returned', async () => {
+    const calls = await history();
+    const picks = [...new Set([calls[0], calls[Math.floor(calls.length / 2)], calls[calls.length - 1]])];
+    for (const listed of picks) {
+      await within('call.round-trip', listed.externalId, async () => {
+        const fetched = await adapter().getCall(listed.externalId);
+        assert.equal(fetched.externalId, listed.externalId, 'externalId');
+        checkCall(fetched);
+        for (const field of ROUND_TRIP_FIELDS) {
+          if (listed[field] === undefined) continue;
+          assert.deepEqual(plain(fetched[field]), plain(listed[field]), `${field} differs from getCalls`);
         }
-        assert.notEqual(page.nextCursor, cursor, 'the cursor moves forward');
-        cursor = page.nextCursor;
-        pages++;
-        assert.ok(pages < 10_000, 'paging ends');
-      } while (cursor !== undefined);
-      assert.ok(seen.size > 0, 'the history window has calls');
-    }, 60_000);
+      });
+    }
+  });
 
-    test('hands out webhook templates that target the connection endpoint', () => {
-      const a = adapter(options.credentials());
-      const url = 'https://switchboard.example.com/webhooks/x/00000000-0000-4000-8000-000000000000';
-      const templates = a.webhookTemplates({ url, secret: 'whsec_conformance' });
-      assert.ok(templates.length > 0, 'at least one template');
-      for (const t of templates) {
-        assert.ok(t.url.startsWith(url), `template ${t.trigger} posts to the endpoint`);
-        assert.ok(['GET', 'POST', 'PUT', 'PATCH'].includes(t.method));
+  rule('call.unknown', 'getCall of an unknown id rejects with a not_found ProviderError', async () => {
+    await within('call.unknown', UNKNOWN_CALL_ID, async () => {
+      await assert.rejects(adapter().getCall(UNKNOWN_CALL_ID), (error: unknown) => {
+        assert.ok(
+          error instanceof ProviderError && (error.code === 'not_found' || error.status === 404),
+          `expected a ProviderError with code not_found or status 404, got ${String(error)}`,
+        );
+        assert.ok(!(error instanceof CredentialsError), 'an unknown call is not a credentials problem');
+        return true;
+      });
+    });
+  });
+
+  rule('report.consistent', 'getCallReport counts and sums the calls getCalls returns', async () => {
+    const window = options.historyWindow();
+    const calls = await history();
+    await within('report.consistent', 'getCallReport', async () => {
+      const report = await supported(() => adapter().getCallReport(window.from, window.to));
+      if (report === undefined) return;
+      assert.equal(report.totalCalls, calls.length, 'totalCalls');
+      assert.equal(report.revenue, sumDecimals(calls.map((c) => c.revenue)), 'revenue');
+      assert.equal(report.payout, sumDecimals(calls.map((c) => c.payout)), 'payout');
+      assert.equal(report.convertedCalls, calls.filter((c) => c.converted).length, 'convertedCalls');
+    });
+  });
+
+  rule('catalog.numbers', 'getNumbers lists E.164 numbers (or is NotSupported)', async () => {
+    await within('catalog.numbers', 'getNumbers', async () => {
+      const numbers = await supported(() => adapter().getNumbers());
+      for (const n of numbers ?? []) {
+        assert.ok(n.externalId, 'externalId');
+        assert.match(n.number, E164, `number of ${n.externalId} is E.164`);
+      }
+    });
+  });
+
+  rule('catalog.campaigns', 'getCampaigns lists campaigns and getCampaign finds each', async () => {
+    await within('catalog.campaigns', 'getCampaigns', async () => {
+      const campaigns = await supported(() => adapter().getCampaigns());
+      for (const c of campaigns ?? []) assert.ok(c.externalId && typeof c.name === 'string', 'id and name');
+      if (campaigns && campaigns.length > 0) {
+        const one = await adapter().getCampaign(campaigns[0].externalId);
+        assert.equal(one.externalId, campaigns[0].externalId, 'getCampaign returns the campaign asked for');
+      }
+    });
+  });
+
+  rule('features.number-provisioning', 'provisionNumber/releaseNumber work iff declared', async () => {
+    const a = adapter();
+    if (!manifest?.features.numberProvisioning) {
+      await notSupported('features.number-provisioning', 'provisionNumber', () => a.provisionNumber({}));
+      await notSupported('features.number-provisioning', 'releaseNumber', () => a.releaseNumber('x'));
+      return;
+    }
+    await within('features.number-provisioning', 'provisionNumber', async () => {
+      const number = await a.provisionNumber((await options.numberOptions?.(a)) ?? { countryCode: 'US' });
+      assert.match(number.number, E164, 'provisioned number is E.164');
+      await a.releaseNumber(number.externalId);
+    });
+  });
+
+  rule('features.webhook-registration', 'registerWebhook/unregisterWebhook work iff declared', async () => {
+    const a = adapter();
+    const config = { url: ENDPOINT, secret: 'whsec_conformance' };
+    if (!manifest?.features.webhookRegistration) {
+      await notSupported('features.webhook-registration', 'registerWebhook', () => a.registerWebhook(config));
+      await notSupported('features.webhook-registration', 'unregisterWebhook', () =>
+        a.unregisterWebhook('x'),
+      );
+      return;
+    }
+    await within('features.webhook-registration', 'registerWebhook', async () => {
+      const registration = await a.registerWebhook(config);
+      assert.ok(registration.id, 'registration id');
+      assert.ok(registration.triggers.length > 0, 'registered triggers');
+      await a.unregisterWebhook(registration.id);
+    });
+  });
+
+  rule('features.call-updates', 'updateCall works iff declared', async () => {
+    const a = adapter();
+    if (!manifest?.features.callUpdates) {
+      await notSupported('features.call-updates', 'updateCall', () => a.updateCall('x', { converted: true }));
+      return;
+    }
+    const [first] = await history();
+    await within('features.call-updates', first?.externalId, async () => {
+      const updated = await a.updateCall(first.externalId, { converted: true });
+      assert.equal(updated.externalId, first.externalId, 'updateCall returns the updated call');
+    });
+  });
+
+  if (manifest?.features.webhooks === false) return rules;
+
+  rule('webhook.templates', 'hands out templates that target the endpoint and carry the secret', async () => {
+    const a = adapter();
+    const secret = 'whsec_conformance';
+    const templates = a.webhookTemplates({ url: ENDPOINT, secret });
+    expectThat(templates.length > 0, 'webhook.templates', undefined, 'no template');
+    const carriesToken = !a.verifyWebhook && manifest?.webhooks.schemes[0] === 'token';
+    for (const t of templates) {
+      await within('webhook.templates', t.trigger, () => {
+        assert.ok(t.url.startsWith(ENDPOINT), 'posts to the connection endpoint');
+        assert.ok(['GET', 'POST', 'PUT', 'PATCH'].includes(t.method), `method ${t.method}`);
         assert.ok(t.trigger && t.providerTrigger, 'names our trigger and the provider one');
-      }
-    });
-
-    test('maps its own webhooks to call events', async () => {
-      if (!options.sampleWebhooks) return;
-      const a = adapter(options.credentials());
-      const requests = await options.sampleWebhooks();
-      assert.ok(requests.length > 0, 'sample webhooks were produced');
-      for (const request of requests) {
-        const description = a.describeWebhook(request);
-        if (description.eventType !== undefined) {
-          assert.ok(
-            (CALL_EVENT_TYPES as readonly string[]).includes(description.eventType),
-            `event type ${description.eventType}`,
-          );
+        if (carriesToken) {
+          const text = `${t.url} ${JSON.stringify(t.headers ?? {})} ${t.body ?? ''}`;
+          assert.ok(text.includes(secret) || text.includes(encodeURIComponent(secret)), 'carries the token');
         }
-        const event = a.mapWebhook(request);
-        assert.ok((CALL_EVENT_TYPES as readonly string[]).includes(event.type));
-        assert.ok(!Number.isNaN(event.occurredAt.getTime()), 'occurredAt is a date');
-        checkCall(event.call);
-      }
-    });
+      });
+    }
+  });
 
-    test('maps every case of its webhook corpus to the expected call', () => {
-      if (!options.webhookCorpus) return;
-      const corpus = options.webhookCorpus();
-      assert.ok(corpus.cases.length > 0, 'the corpus has cases');
-      for (const c of corpus.cases) {
+  rule('webhook.expected-call', 'every sample maps to its expected normalized call', async () => {
+    const corpus = options.webhookCorpus?.();
+    expectThat(
+      corpus && corpus.cases.length > 0,
+      'webhook.expected-call',
+      undefined,
+      'no webhookCorpus samples',
+    );
+    for (const c of (corpus as WebhookCorpus).cases) {
+      await within('webhook.expected-call', c.name, () => {
         const a = new (manifest as PluginManifest).adapter({
           ...options.context(options.credentials()),
           settings: c.settings ?? {},
         });
-        checkWebhookCase(a, c);
-      }
-    });
-
-    test('backs every feature it lacks with NotSupportedError', async () => {
-      assert.ok(manifest);
-      const a = adapter(options.credentials());
-      const lacks = async (flag: boolean, run: () => Promise<unknown>, what: string) => {
-        if (flag) return;
-        await assert.rejects(run(), (e: unknown) => {
-          assert.ok(e instanceof NotSupportedError, `${what} throws NotSupportedError (got ${String(e)})`);
-          return true;
-        });
-      };
-      await lacks(manifest.features.numberProvisioning, () => a.provisionNumber({}), 'provisionNumber');
-      await lacks(
-        manifest.features.webhookRegistration,
-        () => a.registerWebhook({ url: 'https://x.test/w', secret: 's' }),
-        'registerWebhook',
-      );
-      await lacks(manifest.features.callUpdates, () => a.updateCall('x', { converted: true }), 'updateCall');
-    });
+        const event = a.mapWebhook(corpusRequest(c));
+        assert.equal(event.type, c.expected.type, 'type');
+        if (c.expected.eventId !== undefined) assert.equal(event.eventId, c.expected.eventId, 'eventId');
+        if (c.expected.eventIdPattern !== undefined)
+          assert.match(event.eventId ?? '', new RegExp(c.expected.eventIdPattern), 'eventId');
+        if (c.expected.noEventId) assert.equal(event.eventId, undefined, 'no eventId');
+        if (c.expected.occurredAt !== undefined)
+          assert.equal(event.occurredAt.toISOString(), c.expected.occurredAt, 'occurredAt');
+        const { providerData: _data, ...call } = plain(event.call) as Record<string, unknown>;
+        const wrong = fieldDifferences(call, c.expected.call);
+        assert.ok(wrong.length === 0, `call fields differ: ${wrong.join('; ')}`);
+        assert.deepEqual(
+          (event.warnings ?? []).map((w) => w.field).sort(),
+          [...(c.expected.warnings ?? [])].sort(),
+          'warnings',
+        );
+      });
+    }
   });
+
+  rule('webhook.describe-agrees', 'describeWebhook and mapWebhook agree on event id and type', async () => {
+    const a = adapter();
+    const corpus = options.webhookCorpus?.()?.cases.map((c) => [c.name, corpusRequest(c)] as const) ?? [];
+    const lifecycle = (await lifecycleSamples(options)).map((r, i) => [`lifecycle #${i + 1}`, r] as const);
+    for (const [name, request] of [...corpus, ...lifecycle]) {
+      await within('webhook.describe-agrees', name, () => {
+        const event = a.mapWebhook(request);
+        const description = a.describeWebhook(request);
+        assert.equal(description.eventId, event.eventId, 'eventId');
+        assert.equal(description.eventType, event.type, 'eventType');
+      });
+    }
+  });
+
+  rule('webhook.lifecycle', "a call's lifecycle maps to valid events with unique event ids", async () => {
+    const a = adapter();
+    const requests = await lifecycleSamples(options);
+    expectThat(
+      requests.length > 1,
+      'webhook.lifecycle',
+      undefined,
+      'sampleWebhooks gave fewer than 2 requests',
+    );
+    const ids = new Map<string, string>();
+    for (const [i, request] of requests.entries()) {
+      const name = `lifecycle #${i + 1}`;
+      await within('webhook.lifecycle', name, () => {
+        const event = a.mapWebhook(request);
+        assert.ok((CALL_EVENT_TYPES as readonly string[]).includes(event.type), `event type ${event.type}`);
+        assert.ok(!Number.isNaN(event.occurredAt.getTime()), 'occurredAt is a date');
+        checkCall(event.call);
+        if (event.eventId === undefined) return;
+        const earlier = ids.get(event.eventId);
+        assert.ok(earlier === undefined, `event id "${event.eventId}" already used by ${earlier}`);
+        ids.set(event.eventId, name);
+      });
+    }
+  });
+
+  rule(
+    'webhook.verify',
+    'verifyWebhook accepts signed requests and refuses tampered, expired, unsigned ones',
+    async () => {
+      const a = adapter();
+      if (!a.verifyWebhook) {
+        expectThat(
+          manifest?.webhooks.schemes.some((s) => s === 'token' || s === 'hmac'),
+          'webhook.verify',
+          undefined,
+          'no verifyWebhook and no token/hmac scheme: nothing proves a webhook is genuine',
+        );
+        return;
+      }
+      const signing = options.webhookSigning;
+      expectThat(signing, 'webhook.verify', undefined, 'the adapter has verifyWebhook: pass webhookSigning');
+      const {
+        sign,
+        timestamped = true,
+        signsBodyOnly = false,
+        tamper = tamperWebhook,
+      } = signing as WebhookSigning;
+      const [newest, older] = signing?.secrets?.() ?? [newWebhookSecret(), newWebhookSecret()];
+      const secrets = [newest, older];
+      const verify = (request: InboundWebhook) => {
+        try {
+          return a.verifyWebhook!(request, secrets).ok;
+        } catch {
+          return false; // the platform treats a throw as a refusal
+        }
+      };
+      const samples = [
+        ...(options.webhookCorpus?.()?.cases.map((c) => [c.name, corpusRequest(c)] as const) ?? []),
+        ...(await lifecycleSamples(options)).map((r, i) => [`lifecycle #${i + 1}`, r] as const),
+      ]
+        .filter(([, r]) => !signsBodyOnly || r.rawBody.length > 0)
+        .slice(0, 6);
+      expectThat(samples.length > 0, 'webhook.verify', undefined, 'no sample to sign');
+      const now = new Date();
+      for (const [name, original] of samples) {
+        const signed = sign(original, newest, now);
+        expectThat(verify(signed), 'webhook.verify', name, 'refused a correctly signed request');
+        expectThat(
+          verify(sign(original, older, now)),
+          'webhook.verify',
+          name,
+          'refused the older secret (rotation)',
+        );
+        expectThat(!verify(tamper(signed)), 'webhook.verify', name, 'accepted a tampered request');
+        expectThat(
+          !verify(unsignWebhook(signed, original)),
+          'webhook.verify',
+          name,
+          'accepted an unsigned request',
+        );
+        expectThat(
+          !verify(sign(original, newWebhookSecret(), now)),
+          'webhook.verify',
+          name,
+          'accepted a request signed with another secret',
+        );
+        if (timestamped) {
+          const old = new Date(now.getTime() - 3_600_000);
+          expectThat(
+            !verify(sign(original, newest, old)),
+            'webhook.verify',
+            name,
+            'accepted a request signed an hour ago',
+          );
+        }
+      }
+    },
+  );
+
+  return rules;
+}
+
+/** Pages through a window to the end, checking the cursor moves on and no call comes twice. */
+async function readHistory(
+  adapter: CallTrackingProvider,
+  window: { from: Date; to: Date },
+  pageSize: number,
+  rule = 'history.paging',
+): Promise<NormalizedCall[]> {
+  const seen = new Map<string, NormalizedCall>();
+  const cursors = new Set<string>();
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await adapter.getCalls({ ...window, pageSize }, cursor);
+    pages++;
+    for (const call of page.calls) {
+      expectThat(!seen.has(call.externalId), rule, call.externalId, `returned twice (page ${pages})`);
+      seen.set(call.externalId, call);
+    }
+    if (page.nextCursor !== undefined) {
+      expectThat(!cursors.has(page.nextCursor), rule, `page ${pages}`, `cursor "${page.nextCursor}" repeats`);
+      cursors.add(page.nextCursor);
+    }
+    cursor = page.nextCursor;
+    expectThat(pages < 10_000, rule, undefined, 'paging never ends');
+  } while (cursor !== undefined);
+  return [...seen.values()];
+}
+
+/** Runs an optional operation: its result, or undefined when it throws NotSupportedError. */
+async function supported<T>(run: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof NotSupportedError) return undefined;
+    throw error;
+  }
+}
+
+async function notSupported(rule: string, operation: string, run: () => Promise<unknown>): Promise<void> {
+  await within(rule, operation, () =>
+    assert.rejects(run(), (e: unknown) => {
+      assert.ok(
+        e instanceof NotSupportedError,
+        `not declared, so it must throw NotSupportedError (got ${String(e)})`,
+      );
+      return true;
+    }),
+  );
+}
+
+const lifecycleCache = new WeakMap<object, Promise<InboundWebhook[]>>();
+function lifecycleSamples<C extends object>(options: ConformanceOptions<C>): Promise<InboundWebhook[]> {
+  if (!options.sampleWebhooks)
+    return Promise.reject(new ConformanceFailure('webhook.lifecycle', undefined, 'no sampleWebhooks'));
+  let cached = lifecycleCache.get(options);
+  if (!cached) {
+    cached = options.sampleWebhooks();
+    lifecycleCache.set(options, cached);
+  }
+  return cached;
+}
+
+function memo<T>(fn: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= fn());
+}
+
+/** Property names the credentials class declares through class-validator decorators. */
+function credentialProperties(dto: unknown): string[] {
+  if (typeof dto !== 'function') return [];
+  return getMetadataStorage()
+    .getTargetValidationMetadatas(dto, '', true, false)
+    .map((m) => m.propertyName);
+}
+
+/** `field: expected X, got Y` for every field where the two plain objects differ. */
+function fieldDifferences(actual: Record<string, unknown>, expected: Record<string, unknown>): string[] {
+  const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort();
+  return keys
+    .filter((k) => !isDeepStrictEqual(actual[k], expected[k]))
+    .map((k) => `${k}: expected ${JSON.stringify(expected[k])}, got ${JSON.stringify(actual[k])}`);
+}
+
+/** JSON-comparable form (dates as ISO strings, undefined keys gone). */
+function plain(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value ?? null)) as unknown;
 }
 
 function checkCall(call: NormalizedCall): void {
