@@ -72,6 +72,15 @@ export default {
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
     {
+      // Fault runs against the built API and worker (test/reliability/RESULTS.md); bounded here,
+      // longer with `npm run test:reliability`.
+      ...common,
+      displayName: 'reliability',
+      testMatch: ['<rootDir>/test/reliability/**/*.rel.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e.ts'],
