@@ -4,6 +4,7 @@ export * from './engine/sync-page-writer.js';
 export * from './engine/sync-engine.js';
 export * from './engine/sync-failure.js';
 export * from './engine/connection-sync-lock.js';
+export * from './engine/sync-shutdown.js';
 export * from './incremental/incremental-sync.service.js';
 export * from './runs/run-report.js';
 export * from './runs/sync-run.service.js';

@@ -4,6 +4,7 @@ import { CallCache, CallEventStore, LiveEventPublisher, StoredCallPublisher } fr
 import { ConnectionSyncLock } from './engine/connection-sync-lock.js';
 import { SyncEngine } from './engine/sync-engine.js';
 import { SyncPageWriter } from './engine/sync-page-writer.js';
+import { SyncShutdown } from './engine/sync-shutdown.js';
 import { IncrementalSyncService } from './incremental/incremental-sync.service.js';
 import { SyncLagSampler } from './metrics/sync-lag.sampler.js';
 import { ParallelRunComparer } from './runs/parallel-run.comparer.js';
@@ -37,6 +38,7 @@ export class SyncWorkerModule {
         SyncPageWriter,
         SyncEngine,
         ConnectionSyncLock,
+        SyncShutdown,
         IncrementalSyncService,
         ParallelRunComparer,
         SyncRunService,

@@ -73,6 +73,8 @@ export class PipelineHarness {
       // One key for every app of the harness, so they all read the connections' secrets.
       ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
       WORKER_BATCH_WAIT_MS: '5',
+      // Child-process workers too: scheduled syncs would call the providers on their own.
+      SYNC_SCHEDULE_ENABLED: 'false',
       ...options.env,
     };
     h.config = testConfig(h.env);

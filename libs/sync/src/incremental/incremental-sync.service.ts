@@ -6,6 +6,7 @@ import { ConnectionRepository, SyncStatusRepository } from '@switchboard/persist
 import { ConnectionSyncLock } from '../engine/connection-sync-lock.js';
 import { SyncEngine } from '../engine/sync-engine.js';
 import { syncFailure } from '../engine/sync-failure.js';
+import { SyncShutdown } from '../engine/sync-shutdown.js';
 import { connectionSyncSettings } from '../schedule/connection-sync-settings.js';
 import { incrementalWindow } from '../window/sync-window.js';
 
@@ -32,6 +33,7 @@ export class IncrementalSyncService {
     private readonly engine: SyncEngine,
     private readonly lock: ConnectionSyncLock,
     private readonly metrics: SwitchboardMetrics,
+    private readonly shutdown: SyncShutdown,
   ) {}
 
   async run(connectionId: string, now = new Date()): Promise<IncrementalOutcome> {
@@ -72,7 +74,10 @@ export class IncrementalSyncService {
         window,
         policy: 'merge',
         pageSize: settings.batchSize,
-        shouldStop: async () => !(await this.connections.findById(connectionId))?.isActive,
+        // A deleted or deactivated connection stops; so does a worker shutting down (the next
+        // scheduled run covers the same window again).
+        shouldStop: async () =>
+          this.shutdown.requested || !(await this.connections.findById(connectionId))?.isActive,
         onPage: async (page, cursor) => {
           figures.seen += page.seen;
           figures.changed += page.created.length + page.updated.length;

@@ -10,7 +10,9 @@ import {
   type SyncRunRow,
 } from '@switchboard/persistence';
 import { SyncEngine } from '../engine/sync-engine.js';
+import { ConnectionSyncLock } from '../engine/connection-sync-lock.js';
 import { syncFailure } from '../engine/sync-failure.js';
+import { SyncInterrupted, SyncShutdown } from '../engine/sync-shutdown.js';
 import type { SyncWritePolicy } from '../engine/sync-page-writer.js';
 import { connectionSyncSettings } from '../schedule/connection-sync-settings.js';
 import { chunkWindow } from '../window/sync-window.js';
@@ -49,9 +51,25 @@ export class SyncRunExecutor {
     private readonly engine: SyncEngine,
     private readonly parallelRun: ParallelRunComparer,
     private readonly metrics: SwitchboardMetrics,
+    private readonly shutdown: SyncShutdown,
+    private readonly lock: ConnectionSyncLock,
   ) {}
 
   async execute(runId: string): Promise<RunOutcome> {
+    // BullMQ may hand a job whose lock renewal was late (a stalled event loop) to a second worker
+    // while the first still runs it: the run's own lock keeps it to one at a time. The second
+    // tries again later and finds the run finished, or resumes it if the first died.
+    const held = await this.lock.tryAcquire(`run:${runId}`);
+    if (!held)
+      return { status: 'failed', retryable: true, error: 'the run is being carried out by another worker' };
+    try {
+      return await this.executeHeld(runId);
+    } finally {
+      await held.release();
+    }
+  }
+
+  private async executeHeld(runId: string): Promise<RunOutcome> {
     const run = await this.runs.start(runId);
     if (!run) return { status: 'skipped' };
     const { provider, kind } = run;
@@ -61,7 +79,10 @@ export class SyncRunExecutor {
       const { adapter } = this.adapters.forConnection(connection);
       const settings = connectionSyncSettings(this.registry.manifest(provider).sync, connection.settings);
       const report = new RunReportBuilder(kind, run.report);
-      const stop = () => this.runs.cancelRequested(run.id);
+      const stop = async () => {
+        if (this.shutdown.requested) throw new SyncInterrupted();
+        return this.runs.cancelRequested(run.id);
+      };
       const target = { connectionId: run.connection_id, provider };
 
       for (let chunk = run.chunks_done; chunk < run.chunks_total; chunk++) {
@@ -126,6 +147,11 @@ export class SyncRunExecutor {
       if (kind === 'consistency') this.publishDrift(run.connection_id, report);
       return await this.finish(run, 'succeeded');
     } catch (error) {
+      if (error instanceof SyncInterrupted) {
+        // Still "running": the job is retried, and the next worker resumes after the last chunk.
+        this.logger.log(`${kind} ${run.id} (${provider}) interrupted by shutdown; it will resume`);
+        return { status: 'failed', retryable: true, error: error.message };
+      }
       const failure = syncFailure(error);
       await this.runs.finish(run.id, failure.state, failure.message).catch(() => undefined);
       this.metrics.syncRuns.inc({ provider, kind, outcome: failure.state });

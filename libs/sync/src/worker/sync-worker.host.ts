@@ -7,11 +7,12 @@ import {
   type Type,
 } from '@nestjs/common';
 import { AppConfig } from '@switchboard/config';
-import { QueueName, workerConnection, type SyncJobData } from '@switchboard/queue';
+import { QueueName, logWorkerErrors, workerConnection, type SyncJobData } from '@switchboard/queue';
 import { UnrecoverableError, type Job, type WorkerOptions } from 'bullmq';
 import { IncrementalSyncService, type IncrementalOutcome } from '../incremental/incremental-sync.service.js';
 import { SyncRunExecutor, type RunOutcome } from '../runs/sync-run.executor.js';
 import { SyncRunService } from '../runs/sync-run.service.js';
+import { SyncShutdown } from '../engine/sync-shutdown.js';
 
 /**
  * The Sync queue's processor: scheduled syncs and operator runs, several connections at once
@@ -29,6 +30,7 @@ export class SyncWorkerHost extends WorkerHost implements OnApplicationBootstrap
     private readonly runs: SyncRunExecutor,
     private readonly runService: SyncRunService,
     private readonly config: AppConfig,
+    private readonly shutdown: SyncShutdown,
   ) {
     super();
   }
@@ -63,14 +65,15 @@ export class SyncWorkerHost extends WorkerHost implements OnApplicationBootstrap
   }
 
   onApplicationBootstrap(): void {
-    this.worker.on('error', (error) => this.logger.error(`sync worker error: ${error.message}`));
+    logWorkerErrors(this.worker, this.logger, 'sync worker (Redis)');
     this.worker
       .run()
       .catch((error: unknown) => this.logger.error(`sync worker stopped: ${(error as Error).message}`));
   }
 
-  /** SIGTERM: stop taking jobs and let the ones in flight finish their page. */
+  /** SIGTERM: stop taking jobs; the ones in flight stop after their current page. */
   async onModuleDestroy(): Promise<void> {
+    this.shutdown.request();
     await this.worker.close();
   }
 }
