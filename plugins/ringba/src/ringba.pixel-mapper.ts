@@ -2,6 +2,7 @@ import {
   FieldLookup,
   MappingError,
   PayloadReader,
+  isFinalStatus,
   payloadFingerprint,
   readString,
   withoutSecretKeys,
@@ -308,14 +309,10 @@ export function mapPixel(request: InboundWebhook, options: PixelMappingOptions =
     blockReason: fields.string(F.blockReason),
     endCallSource,
   });
-  // Finalized says the call ended but not how: the outcome flags decide when present; a
-  // Completed pixel means it connected; an Error pixel means it failed.
+  // Finalized says the call ended, not how: a final outcome from the flags when the payload has
+  // them. Converted, Payout and Recording say nothing about the status.
   const status =
-    t === 'finalized'
-      ? outcome && outcome !== 'ringing' && outcome !== 'in_progress'
-        ? outcome
-        : undefined
-      : (PIXEL_STATUS[t] ?? (t === 'converted' || t === 'payout' || t === 'recording' ? undefined : outcome));
+    t === 'finalized' ? (outcome && isFinalStatus(outcome) ? outcome : undefined) : PIXEL_STATUS[t];
 
   const campaignExternalId = fields.string(F.campaignId);
   const campaignName = fields.string(F.campaignName);
