@@ -7,8 +7,6 @@ import { Redis, type RedisOptions } from 'ioredis';
  * 'error' event crash the process. `purpose` names the connection in those lines.
  */
 export function createRedisConnection(url: string, purpose: string, extra: RedisOptions = {}): Redis {
-  const logger = new Logger('Redis');
-  let down = false;
   const redis = new Redis(url, {
     lazyConnect: false,
     enableOfflineQueue: true,
@@ -16,6 +14,17 @@ export function createRedisConnection(url: string, purpose: string, extra: Redis
     retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 8), 10_000),
     ...extra,
   });
+  return watchRedisConnection(redis, purpose);
+}
+
+/**
+ * Gives an ioredis client (one made here, or a `duplicate()`, which does not copy listeners) its
+ * 'error' listener: one line when Redis goes away, one when it is back. Without a listener ioredis
+ * prints raw `[ioredis] Unhandled error event` dumps, several a second, for as long as Redis is down.
+ */
+export function watchRedisConnection(redis: Redis, purpose: string): Redis {
+  const logger = new Logger('Redis');
+  let down = false;
   redis.on('error', (error: Error & { code?: string }) => {
     if (down) return;
     down = true;

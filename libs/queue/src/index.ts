@@ -3,3 +3,4 @@ export * from './job-payloads.js';
 export * from './connection-options.js';
 export * from './queue.module.js';
 export * from './webhook-job.js';
+export * from './queue-errors.js';

@@ -1,8 +1,10 @@
-import { BullModule } from '@nestjs/bullmq';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig } from '@switchboard/config';
+import type { Queue } from 'bullmq';
 import { producerConnection } from './connection-options.js';
 import { ALL_QUEUES } from './queue-names.js';
+import { QueueErrorListeners } from './queue-errors.js';
 
 /** Registers every queue for producers (api, cli) and processors (worker). */
 @Global()
@@ -21,6 +23,13 @@ export class QueueModule {
           inject: [AppConfig],
         }),
         registered,
+      ],
+      providers: [
+        {
+          provide: QueueErrorListeners,
+          useFactory: (...queues: Queue[]) => new QueueErrorListeners(queues),
+          inject: ALL_QUEUES.map((name) => getQueueToken(name)),
+        },
       ],
       exports: [registered],
     };

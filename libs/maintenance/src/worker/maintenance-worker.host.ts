@@ -7,7 +7,7 @@ import {
   type Type,
 } from '@nestjs/common';
 import { AppConfig } from '@switchboard/config';
-import { QueueName, workerConnection } from '@switchboard/queue';
+import { QueueName, logWorkerErrors, workerConnection } from '@switchboard/queue';
 import { Queue, type Job, type WorkerOptions } from 'bullmq';
 import { MaintenanceTasks } from '../tasks/maintenance-tasks.js';
 
@@ -56,7 +56,7 @@ export class MaintenanceWorkerHost extends WorkerHost implements OnApplicationBo
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.worker.on('error', (error) => this.logger.error(`maintenance worker error: ${error.message}`));
+    logWorkerErrors(this.worker, this.logger, 'maintenance worker (Redis)');
     await this.schedule().catch((error: unknown) =>
       this.logger.error(
         `maintenance schedulers not set (will retry at next start): ${(error as Error).message}`,

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { RedisClient } from '@switchboard/cache';
+import { RedisClient, watchRedisConnection } from '@switchboard/cache';
+import { OutageLog } from '@switchboard/core';
 import type { Redis } from 'ioredis';
 import { liveStreamKey, type LiveCallEvent, type LiveEntry } from './live-events.js';
 
@@ -26,6 +27,7 @@ const BACKLOG_LIMIT = 10_000;
 @Injectable()
 export class LiveCallStream implements OnModuleDestroy {
   private readonly logger = new Logger('LiveStream');
+  private readonly outage = new OutageLog(this.logger, 'live stream reader (Redis)');
   private readonly key: string;
   private readonly subscribers = new Set<LiveSubscriber>();
   private reader: Redis | undefined;
@@ -68,7 +70,11 @@ export class LiveCallStream implements OnModuleDestroy {
   private async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.reader = this.client.redis.duplicate({ maxRetriesPerRequest: null });
+    // duplicate() does not copy listeners: without its own, the reader's errors are raw console dumps.
+    this.reader = watchRedisConnection(
+      this.client.redis.duplicate({ maxRetriesPerRequest: null }),
+      'live stream reader',
+    );
     // Start from the newest entry now, so the loop never replays history to live clients ('$' =
     // only what comes next, when Redis cannot say what the newest is; '0-0' for an empty stream).
     const newest = await this.client.redis
@@ -91,6 +97,7 @@ export class LiveCallStream implements OnModuleDestroy {
           this.key,
           lastId,
         )) as Array<[string, Array<[string, string[]]>]> | null;
+        this.outage.success();
         for (const [, items] of result ?? []) {
           for (const [id, fields] of items) {
             lastId = id;
@@ -101,7 +108,7 @@ export class LiveCallStream implements OnModuleDestroy {
         }
       } catch (error) {
         if (!this.running) return;
-        this.logger.warn(`live stream read failed: ${(error as Error).message}; retrying`);
+        this.outage.failure(error);
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
     }

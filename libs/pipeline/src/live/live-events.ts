@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RedisClient } from '@switchboard/cache';
 import { AppConfig } from '@switchboard/config';
+import { OutageLog } from '@switchboard/core';
 import type { CallView } from '../calls/call-view.js';
 
 /** What the live stream carries per stored change of a call. */
@@ -30,6 +31,8 @@ export function liveStreamKey(prefix: string): string {
 @Injectable()
 export class LiveEventPublisher {
   private readonly logger = new Logger('LiveEvents');
+  /** Events are dropped while Redis is down (the database is the record): one line per outage. */
+  private readonly outage = new OutageLog(this.logger, 'live stream publishing (Redis)');
   private readonly key: string;
   private readonly maxLen: number;
 
@@ -53,9 +56,7 @@ export class LiveEventPublisher {
   ): Promise<void> {
     if (events.length === 0) return;
     if (this.client.redis.status !== 'ready') {
-      this.logger.warn(
-        `live stream unavailable (Redis ${this.client.redis.status}); ${events.length} event(s) not published`,
-      );
+      this.outage.failure(new Error(`Redis ${this.client.redis.status}; events are not published`));
       return;
     }
     const pipeline = this.client.redis.pipeline();
@@ -63,8 +64,9 @@ export class LiveEventPublisher {
       const json = `{"type":${JSON.stringify(event.type)},"eventTypes":${JSON.stringify(event.eventTypes)},"call":${event.callJson}}`;
       pipeline.xadd(this.key, 'MAXLEN', '~', this.maxLen, '*', 'e', json);
     }
-    await pipeline
-      .exec()
-      .catch((error: unknown) => this.logger.warn(`live events not published: ${(error as Error).message}`));
+    await pipeline.exec().then(
+      () => this.outage.success(),
+      (error: unknown) => this.outage.failure(error),
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConnectionAdapters, type ConnectionAdapter } from '@switchboard/connections';
-import type { MappingWarning } from '@switchboard/core';
+import { OutageLog, type MappingWarning } from '@switchboard/core';
 import { SwitchboardMetrics } from '@switchboard/metrics';
 import {
   WebhookLogRepository,
@@ -54,6 +54,7 @@ const failed = (error: unknown): WebhookOutcome => ({
 @Injectable()
 export class WebhookBatchProcessor {
   private readonly logger = new Logger('WebhookProcessor');
+  private readonly recording = new OutageLog(this.logger, 'recording webhook failures (PostgreSQL)');
   /**
    * Connections looked up in the last few seconds: without this every batch would read each of
    * its connections again. A changed connection (credentials, mode) is seen within ADAPTER_TTL_MS.
@@ -243,11 +244,11 @@ export class WebhookBatchProcessor {
           this.logger.warn(`webhook ${item.data.webhookLogId} (${provider}) failed: ${outcome.error}`);
       }
     });
-    await this.logs
-      .recordFailures(failures)
-      .catch((error: unknown) =>
-        this.logger.error(`could not record ${failures.length} failure(s): ${failureText(error)}`),
-      );
+    // While PostgreSQL is down every batch fails to record its failures: one line per outage.
+    await this.logs.recordFailures(failures).then(
+      () => this.recording.success(),
+      (error: unknown) => this.recording.failure(error),
+    );
     return outcomes;
   }
 }

@@ -9,7 +9,13 @@ import {
 import { AppConfig } from '@switchboard/config';
 import type { RetryPolicyOptions } from '@switchboard/core';
 import { SwitchboardMetrics } from '@switchboard/metrics';
-import { QueueName, WEBHOOK_BACKOFF, workerConnection, type WebhookJobData } from '@switchboard/queue';
+import {
+  QueueName,
+  WEBHOOK_BACKOFF,
+  logWorkerErrors,
+  workerConnection,
+  type WebhookJobData,
+} from '@switchboard/queue';
 import { UnrecoverableError, type Job, type WorkerOptions } from 'bullmq';
 import { MicroBatcher } from './micro-batcher.js';
 import { WebhookBatchProcessor, type WebhookOutcome, type WebhookWork } from './webhook-batch.processor.js';
@@ -65,7 +71,7 @@ export class WebhookWorkerHost extends WorkerHost implements OnApplicationBootst
   }
 
   onApplicationBootstrap(): void {
-    this.worker.on('error', (error) => this.logger.error(`worker error: ${error.message}`));
+    logWorkerErrors(this.worker, this.logger, 'webhook worker (Redis)');
     // autorun is off so no job runs before every module is ready.
     this.worker
       .run()
