@@ -6,6 +6,7 @@ import { registerMigrate } from './commands/migrate.command.js';
 import { registerPluginNew } from './commands/plugin-new.command.js';
 import { registerPlugins } from './commands/plugins.command.js';
 import { registerReplay } from './commands/replay.command.js';
+import { registerStatus } from './commands/status.command.js';
 import { registerSync } from './commands/sync.command.js';
 import { CliError } from './output.js';
 
@@ -16,6 +17,7 @@ const program = new Command()
   .showHelpAfterError()
   .exitOverride();
 
+registerStatus(program);
 registerMigrate(program);
 registerPlugins(program);
 registerPluginNew(program);
