@@ -1,6 +1,9 @@
+import { jest } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiKeyService } from '../../../apps/api/src/auth/api-key.service.js';
 import { ADMIN_TOKEN, PipelineHarness, type TestConnection } from '../pipeline/pipeline-harness.js';
+
+jest.setTimeout(60_000);
 
 /**
  * The API additions behind the web console, against real PostgreSQL, Redis and a worker:
@@ -43,6 +46,14 @@ describe('console API: whoami, overview, credential fields, call timeline', () =
     expect(asReader.body.keyId).toMatch(/^[0-9a-f-]{36}$/);
     expect(await json('/me', {})).toMatchObject({ status: 401, body: { error: 'unauthorized' } });
     expect(await json('/me', { authorization: 'Bearer sk_nope_nope' })).toMatchObject({ status: 401 });
+    // Documented for scripts, with the answer's shape.
+    const doc = (await json('/docs/json')).body;
+    expect(
+      doc.paths['/overview'].get.responses['200'].content['application/json'].schema.properties,
+    ).toHaveProperty('series');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/me', '/plugins/{provider}/credential-fields', '/calls/{id}/timeline']),
+    );
   });
 
   it('GET /overview counts the last hour per connection from the inbox, with lag, queues and plugins', async () => {

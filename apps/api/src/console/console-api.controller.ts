@@ -1,10 +1,18 @@
 import { Controller, Get, NotFoundException, Param, Req, UnauthorizedException } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { ProviderRegistry, Public } from '@switchboard/core';
 import { ApiKeyService } from '../auth/api-key.service.js';
 import { presentedToken, RequireScope } from '../auth/auth.guard.js';
 import { CallTimelineService } from './call-timeline.service.js';
 import { credentialForm } from './credential-form.js';
+import { CREDENTIAL_FIELDS_SCHEMA, OVERVIEW_SCHEMA, TIMELINE_SCHEMA } from './console-api.schemas.js';
 import { OverviewService } from './overview.service.js';
 
 /**
@@ -27,6 +35,17 @@ export class ConsoleApiController {
   @ApiOperation({
     summary: 'Who the presented token is: admin token, API key (with its scopes), or an open local API',
   })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      properties: {
+        kind: { type: 'string', enum: ['admin-token', 'api-key', 'open'] },
+        scopes: { type: 'array', items: { type: 'string', enum: ['read', 'write', 'admin'] } },
+        keyId: { type: 'string', format: 'uuid', nullable: true },
+      },
+    },
+  })
+  @ApiUnauthorizedResponse({ description: 'No token, or one the API does not accept' })
   async me(@Req() request: { headers: Record<string, string | string[] | undefined> }) {
     const principal = await this.keys.authenticate(presentedToken(request.headers));
     if (!principal) {
@@ -45,6 +64,7 @@ export class ConsoleApiController {
       'Last hour per connection: webhooks received/rejected/processed/failed, processing lag, sync state; ' +
       'queue depths; plugin load state; received vs processed per minute',
   })
+  @ApiOkResponse({ schema: OVERVIEW_SCHEMA })
   overview() {
     return this.overviews.overview();
   }
@@ -54,6 +74,8 @@ export class ConsoleApiController {
   @ApiOperation({
     summary: "The plugin's credential fields (name, label, secret, pattern, length, hints), to build a form",
   })
+  @ApiOkResponse({ schema: CREDENTIAL_FIELDS_SCHEMA })
+  @ApiNotFoundResponse({ description: 'unknown_provider: no plugin is loaded for this provider' })
   credentialFields(@Param('provider') provider: string) {
     if (!this.registry.has(provider)) {
       throw new NotFoundException({
@@ -69,6 +91,8 @@ export class ConsoleApiController {
   @ApiOperation({
     summary: "A call's events (webhooks and syncs) in order, and which event each field value came from",
   })
+  @ApiOkResponse({ schema: TIMELINE_SCHEMA })
+  @ApiNotFoundResponse({ description: 'call_not_found' })
   timeline(@Param('id') id: string) {
     return this.timelines.timeline(id);
   }
