@@ -1,4 +1,4 @@
-import { CredentialsError } from '@switchboard/core';
+import { CredentialsError } from './errors/provider-error.js';
 
 /**
  * The usual validateCredentials: true when `authenticate` succeeds, false when the provider

@@ -1,4 +1,4 @@
-import type { DecimalString } from '@switchboard/core';
+import type { DecimalString } from './contract/normalized-call.js';
 
 const SCALE = 4;
 const FACTOR = 10n ** BigInt(SCALE);

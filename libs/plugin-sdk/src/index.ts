@@ -1,62 +1,22 @@
 /**
  * @switchboard/plugin-sdk — the only package a provider plugin depends on.
  *
- * It re-exports the provider contract, the normalized types, the typed errors and the
- * @CallTrackingPlugin decorator from the core, and adds helpers every adapter needs. See
- * docs/plugin-authors-guide.md.
+ * It owns the provider contract (the normalized types, the adapter interface, the typed errors,
+ * the manifest and the @CallTrackingPlugin decorator; the platform's core re-exports them) and
+ * adds helpers every adapter needs. It depends on no private package, so it installs anywhere.
+ * See README.md and docs/plugin-authors-guide.md.
  */
-export {
-  CALL_STATUSES,
-  CALL_STATUS_STAGE,
-  CALL_EVENT_TYPES,
-  SDK_VERSION,
-  CallTrackingPlugin,
-  ProviderError,
-  NotSupportedError,
-  MappingError,
-  CredentialsError,
-  SignatureError,
-  isCallStatus,
-  isFinalStatus,
-  isRetryable,
-  toE164,
-  validateManifest,
-  getPluginManifest,
-} from '@switchboard/core';
-export type {
-  CallStatus,
-  CallEventType,
-  CallFilters,
-  CallPage,
-  CallReport,
-  CallTrackingProvider,
-  CallUpdate,
-  Campaign,
-  DecimalString,
-  InboundWebhook,
-  MappingWarning,
-  NormalizedCall,
-  NormalizedCallEvent,
-  NumberOptions,
-  PluginFeatures,
-  PluginManifest,
-  PluginRateLimits,
-  PluginSyncDefaults,
-  PluginWebhookDefaults,
-  ProviderContext,
-  ProviderHttpClient,
-  ProviderHttpRequest,
-  ProviderHttpResponse,
-  PluginLogger,
-  SkippedRow,
-  TrackingNumber,
-  VerificationResult,
-  VerificationScheme,
-  WebhookConfig,
-  WebhookDescription,
-  WebhookRegistration,
-  WebhookTemplate,
-} from '@switchboard/core';
+export * from './contract/call-status.js';
+export * from './contract/normalized-call.js';
+export * from './contract/webhook.js';
+export * from './contract/provider-context.js';
+export * from './contract/call-tracking-provider.js';
+export * from './errors/switchboard-error.js';
+export * from './errors/provider-error.js';
+export * from './plugin/plugin-manifest.js';
+export * from './plugin/call-tracking-plugin.decorator.js';
+export * from './plugin/manifest-validation.js';
+export * from './phone/e164.js';
 export * from './payload-readers.js';
 export * from './payload-fields.js';
 export * from './decimal-sum.js';

@@ -1,4 +1,5 @@
-import { MappingError, type MappingWarning } from '@switchboard/core';
+import type { MappingWarning } from './contract/normalized-call.js';
+import { MappingError } from './errors/provider-error.js';
 
 /**
  * Small readers for loosely typed provider payloads. Webhook bodies built from URL templates

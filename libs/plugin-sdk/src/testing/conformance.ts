@@ -15,7 +15,7 @@ import {
   type NumberOptions,
   type PluginManifest,
   type ProviderContext,
-} from '@switchboard/core';
+} from '../index.js';
 import { sumDecimals } from '../decimal-sum.js';
 import {
   ConformanceFailure,

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { CallTrackingProvider, InboundWebhook } from '@switchboard/core';
+import type { CallTrackingProvider, InboundWebhook } from '../index.js';
 
 /**
  * One case of a plugin's webhook corpus (`test/fixtures/<provider>/webhook-corpus.json`): a request

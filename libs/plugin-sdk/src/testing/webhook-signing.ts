@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { InboundWebhook } from '@switchboard/core';
+import type { InboundWebhook } from '../index.js';
 
 /**
  * Test helpers to sign, tamper and strip sample webhooks, so a plugin's verifyWebhook (or the
