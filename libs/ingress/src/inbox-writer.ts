@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AppConfig } from '@switchboard/config';
+import { SwitchboardMetrics } from '@switchboard/metrics';
 import {
   DatabasePool,
   WebhookInboxRepository,
@@ -64,8 +65,10 @@ export class InboxWriter {
     private readonly pool: DatabasePool,
     @InjectQueue(QueueName.Webhooks) private readonly queue: Queue,
     private readonly config: AppConfig,
+    private readonly metrics?: SwitchboardMetrics,
   ) {
     this.options = { maxBatch: 500, maxInsertsInflight: 2, enqueueTimeoutMs: 2_000 };
+    this.metrics?.dependencyUp.set({ dependency: 'redis' }, 1);
     this.readiness = new QueueReadiness(queue, this.options.enqueueTimeoutMs);
   }
 
@@ -169,6 +172,7 @@ export class InboxWriter {
       await withTimeout(this.queue.addBulk(jobs), this.options.enqueueTimeoutMs, 'enqueue');
       if (this.redisDown) {
         this.redisDown = false;
+        this.metrics?.dependencyUp.set({ dependency: 'redis' }, 1);
         this.logger.log('webhook queue reachable again; new webhooks are enqueued directly');
       }
       return true;
@@ -181,8 +185,10 @@ export class InboxWriter {
   }
 
   private noteQueueDown(reason: string): void {
+    this.metrics?.dependencyErrors.inc({ dependency: 'redis' });
     if (this.redisDown) return;
     this.redisDown = true;
+    this.metrics?.dependencyUp.set({ dependency: 'redis' }, 0);
     this.logger.error(`cannot enqueue webhooks (${reason}); rows are stored as "received" for the relay`);
   }
 }

@@ -110,6 +110,7 @@ export class WebhookIngress {
       onFailure: () => this.metrics.dependencyErrors.inc({ dependency: 'postgresql' }),
       onChange: (up) => this.metrics.dependencyUp.set({ dependency: 'postgresql' }, up ? 1 : 0),
     });
+    this.metrics.dependencyUp.set({ dependency: 'postgresql' }, 1);
   }
 
   /** Checks made before the body is read: provider, connection, active flag, rate limit. */
