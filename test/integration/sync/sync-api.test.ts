@@ -137,6 +137,9 @@ describe('sync API', () => {
     const live = await call('POST', `/connections/${connectionId}/parallel-run-reports`, window());
     expect(live).toMatchObject({ status: 409, body: { error: 'not_available' } });
 
+    const noConnection = await call('GET', `/connections/00000000-0000-4000-8000-000000000000/sync`);
+    expect(noConnection).toMatchObject({ status: 404, body: { error: 'connection_not_found' } });
+
     const missing = await call('GET', `/sync-runs/00000000-0000-4000-8000-000000000000`);
     expect(missing).toMatchObject({ status: 404, body: { error: 'run_not_found' } });
 
@@ -158,6 +161,38 @@ describe('sync API', () => {
     } finally {
       sim.injectFaults({ latencyMs: 0 });
     }
+  });
+
+  it("shows each connection's sync state in readiness, degraded when credentials are refused", async () => {
+    const ready = async () => {
+      const response = await api
+        .getHttpAdapter()
+        .getInstance()
+        .inject({ method: 'GET', url: '/health/ready' });
+      return { status: response.statusCode, sync: response.json().details.sync };
+    };
+    const before = await ready();
+    expect(before.status).toBe(200);
+    expect(before.sync.status).toBe('up');
+    expect(before.sync.connections).toEqual([
+      expect.objectContaining({
+        connectionId,
+        provider: 'ringba',
+        state: 'succeeded',
+        consecutiveFailures: 0,
+      }),
+    ]);
+
+    const revoked = await h.connect(sim, { credentials: { apiToken: 'revoked-token-0000000000' } });
+    await call('POST', `/connections/${revoked}/sync`);
+    await waitFor(
+      async () => (await call('GET', `/connections/${revoked}/sync`)).body.scheduled.state === 'auth_failed',
+      30_000,
+    );
+    const after = await ready();
+    expect(after.status).toBe(200);
+    expect(after.sync.status).toBe('degraded');
+    expect(after.sync.message).toContain(revoked);
   });
 
   it('needs the admin token to start runs', async () => {

@@ -14,6 +14,7 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AuditLog,
+  ConnectionRepository,
   SyncRunRepository,
   SyncStatusRepository,
   type SyncRunKind,
@@ -49,6 +50,7 @@ export class SyncController {
     private readonly runRows: SyncRunRepository,
     private readonly status: SyncStatusRepository,
     private readonly audit: AuditLog,
+    private readonly connections: ConnectionRepository,
   ) {}
 
   @Get('connections/:id/sync')
@@ -56,6 +58,9 @@ export class SyncController {
     summary: "A connection's scheduled sync: state, high-water mark, last run figures, recent runs",
   })
   async syncState(@Param('id', ParseUUIDPipe) id: string) {
+    if (!(await this.connections.findById(id))) {
+      throw new HttpException({ error: 'connection_not_found', message: `no connection ${id}` }, 404);
+    }
     const [status, recent] = await Promise.all([
       this.status.find(id),
       this.runRows.list({ connectionId: id }, 10),
