@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { CallPage } from './pages/CallPage';
 import { CallsPage } from './pages/CallsPage';
 import { ConnectionPage } from './pages/ConnectionPage';
@@ -29,11 +29,20 @@ export function App() {
     document.title = `${label} · Switchboard`;
   }, [section]);
 
+  // A new page (not a new filter) moves keyboard and screen-reader focus to the page's content,
+  // as a full page load would.
+  const page = route.path.join('/');
+  const shown = useRef<string>(undefined);
+  useEffect(() => {
+    if (shown.current !== undefined && shown.current !== page) document.getElementById('main')?.focus();
+    shown.current = page;
+  }, [page]);
+
   if (!session.principal) return <SignInPage />;
 
   const allowed = NAV.filter((n) => session.can(n.scope));
   const item = NAV.find((n) => n.path === section);
-  const page = !item ? (
+  const content = !item ? (
     <NotFound />
   ) : !session.can(item.scope) ? (
     <section>
@@ -108,7 +117,7 @@ export function App() {
         </nav>
       </header>
       <main id="main" tabIndex={-1} className="container-fluid">
-        {page}
+        {content}
       </main>
     </>
   );
