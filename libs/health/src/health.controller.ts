@@ -32,6 +32,7 @@ export class HealthController {
         () => this.indicators.queue(),
         () => this.indicators.inbox(),
         () => this.indicators.connections(),
+        () => this.indicators.sync(),
         () => this.indicators.plugins(),
       ]);
     } catch (error) {

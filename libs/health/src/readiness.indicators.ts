@@ -5,7 +5,7 @@ import { pingRedis, RedisClient } from '@switchboard/cache';
 import { ConnectionSecretsCheck } from '@switchboard/connections';
 import { ProviderRegistry } from '@switchboard/core';
 import { InboxBacklog } from '@switchboard/ingress';
-import { DatabasePool, describe } from '@switchboard/persistence';
+import { DatabasePool, SyncStatusRepository, describe } from '@switchboard/persistence';
 import { QueueName } from '@switchboard/queue';
 import type { Queue } from 'bullmq';
 
@@ -25,6 +25,7 @@ export class ReadinessIndicators {
     @InjectQueue(QueueName.Webhooks) private readonly webhooks: Queue,
     private readonly backlog: InboxBacklog,
     private readonly secrets: ConnectionSecretsCheck,
+    private readonly syncStatus: SyncStatusRepository,
   ) {}
 
   async database() {
@@ -84,6 +85,35 @@ export class ReadinessIndicators {
     } catch (error) {
       return check.down({ message: `inbox backlog unreadable: ${describe(error)}` });
     }
+  }
+
+  /**
+   * Each live connection's scheduled sync: state, last success, consecutive failures. Refused
+   * credentials or a sync failing again and again make readiness degraded (still 200: webhooks
+   * keep flowing), naming the connections.
+   */
+  async sync() {
+    const check = this.health.check('sync');
+    let rows;
+    try {
+      rows = await withDeadline(this.syncStatus.listActive(), 2_000);
+    } catch (error) {
+      return check.down({ message: `sync state unreadable: ${describe(error)}` });
+    }
+    const connections = rows.map((r) => ({
+      connectionId: r.connection_id,
+      provider: r.provider,
+      state: r.state,
+      lastSuccessAt: r.last_successful_sync_at?.toISOString() ?? null,
+      consecutiveFailures: r.consecutive_failures,
+    }));
+    const troubled = connections.filter((c) => c.state === 'auth_failed' || c.consecutiveFailures >= 3);
+    return troubled.length > 0
+      ? check.degraded({
+          connections,
+          message: `sync failing for ${troubled.map((c) => `${c.provider} ${c.connectionId} (${c.state})`).join(', ')}`,
+        })
+      : check.up({ connections });
   }
 
   /**
