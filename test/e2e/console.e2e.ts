@@ -242,7 +242,19 @@ describe('web console in a browser (sign in, connections, live calls, timeline, 
       await page.getByText(/accountId must be a Ringba account id/).waitFor();
       await shot('new-connection');
 
+      // Well-formed but refused by the provider (the simulator checks the token): said above the form.
       await account.fill(sim.credentials.accountId);
+      await page.getByLabel('Api Token').fill('not-the-right-token');
+      await page.getByRole('button', { name: 'Create connection' }).click();
+      await page
+        .getByRole('alert')
+        .getByText(/refused the credentials/)
+        .waitFor();
+      expect(await account.getAttribute('aria-invalid')).toBeNull();
+      const { rows: none } = await sql.query('SELECT count(*)::int AS n FROM provider_connections');
+      expect(none[0].n).toBe(0);
+
+      await page.getByLabel('Api Token').fill(sim.credentials.apiToken);
       await page.getByRole('button', { name: 'Create connection' }).click();
       await page.getByRole('heading', { name: 'Connection created' }).waitFor();
       created.secret = (await page.getByTestId('secret-once').textContent()) ?? undefined;
