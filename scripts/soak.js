@@ -98,7 +98,10 @@ for (let i = 0; ; i++) {
   } catch {
     /* not up yet */
   }
-  if (i > 300) throw new Error('the API did not start');
+  if (i > 1200) {
+    for (const child of children) child.kill('SIGKILL');
+    throw new Error('the API did not start within 2 minutes');
+  }
   await sleep(100);
 }
 const call = async (method, url, body) => {
