@@ -10,6 +10,7 @@ import {
   monthStart,
   partitionName,
 } from '@switchboard/maintenance';
+import { DatabasePool } from '@switchboard/persistence';
 import { QueueName } from '@switchboard/queue';
 import { createWorkerApp } from '../../../apps/worker/src/worker-app.js';
 import { testConfig } from '../../support/app-config.js';
@@ -126,8 +127,13 @@ describe('maintenance queue: retention on partitions, one run per tick (real Pos
     }
     // Months of operation before today: partitions for the old and the recent month, created the
     // way the job creates them (rows of their month move out of DEFAULT).
-    const maintenance = (await startWorker()).get(PartitionMaintenance);
-    const client = await sql.connect();
+    // (Before any worker runs: a worker's retention job runs as soon as it starts.)
+    const pool = new DatabasePool(db.url, 2);
+    const maintenance = new PartitionMaintenance(
+      pool,
+      testConfig({ DATABASE_URL: db.url, ...RETENTION_ENV }),
+    );
+    const client = await pool.connect();
     try {
       for (const month of [oldMonth, recentMonth]) {
         await maintenance.ensurePartition(client, 'webhook_logs', month);
@@ -135,12 +141,14 @@ describe('maintenance queue: retention on partitions, one run per tick (real Pos
       }
     } finally {
       client.release();
+      await pool.end();
     }
     const oldLogs = partitionName('webhook_logs', oldMonth);
     const oldEvents = partitionName('call_events', oldMonth);
     expect(await count(`SELECT count(*) AS n FROM ${oldLogs}`)).toBe(1);
     expect(await count(`SELECT count(*) AS n FROM ${oldEvents}`)).toBe(1);
     expect(await count('SELECT count(*) AS n FROM webhook_logs_default WHERE id = $1', [ids.old])).toBe(0);
+    await startWorker();
 
     // The scheduled run (every 500 ms here, hourly by default) does the rest.
     await waitFor(
