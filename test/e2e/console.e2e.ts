@@ -29,7 +29,7 @@ const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS;
 const ADMIN_TOKEN = 'console-e2e-admin-token-4f1c9a7e2b6d8c3a';
 const PREFIX = '/sb';
 /** Per step: the steps share one browser page and run in order. */
-const STEP_MS = 45_000;
+const STEP_MS = 90_000;
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -155,7 +155,7 @@ describe('web console in a browser (sign in, connections, live calls, timeline, 
     });
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(20_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));
   }, 90_000);
 
