@@ -221,7 +221,7 @@ export function CallsPage() {
               <col style={{ width: '7rem' }} />
               <col style={{ width: '8rem' }} />
               <col style={{ width: '10rem' }} />
-              <col style={{ width: '10rem' }} />
+              <col style={{ width: '11.5rem' }} />
               <col />
               <col style={{ width: '7rem' }} />
               <col style={{ width: '7rem' }} />
