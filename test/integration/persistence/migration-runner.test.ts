@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -26,6 +27,10 @@ function copyMigrations(): string {
   fs.cpSync(MIGRATIONS_DIR, dir, { recursive: true });
   return dir;
 }
+
+// Each test applies every migration (partitioned tables included) to an empty database, and
+// creates or drops one: seconds, more on a busy machine.
+jest.setTimeout(30_000);
 
 describe('migration runner (real PostgreSQL)', () => {
   let db: TestDatabase;
