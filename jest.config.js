@@ -60,7 +60,8 @@ export default {
       ...common,
       displayName: 'unit',
       testMatch: [
-        '<rootDir>/{libs,plugins,apps,examples}/*/src/**/*.spec.ts',
+        // examples/plugin-starter runs its own tests with node:test (test/e2e/plugin-starter.e2e.ts).
+        '<rootDir>/{libs,plugins,apps}/*/src/**/*.spec.ts',
         '<rootDir>/test/simulators/src/**/*.spec.ts',
       ],
     },

@@ -1,6 +1,7 @@
 import {
   credentialsAccepted,
   NotSupportedError,
+  ProviderError,
   type CallFilters,
   type CallPage,
   type CallReport,
@@ -22,6 +23,7 @@ import type { StarterCredentials } from './starter.credentials.js';
 import { TRIGGERS, mapCall, mapWebhook } from './starter.mapper.js';
 
 const DEFAULT_BASE_URL = 'https://api.starter.example/v1';
+const PROVIDER = 'starter';
 
 interface CallsResponse {
   calls: Array<Record<string, unknown>>;
@@ -54,13 +56,17 @@ export class StarterAdapter implements CallTrackingProvider {
     return credentialsAccepted(() => this.authenticate());
   }
 
+  /** An unknown call is a non-retryable ProviderError `not_found` (status 404): the platform answers 404. */
   async getCall(externalId: string): Promise<NormalizedCall> {
-    const { body } = await this.ctx.http.request<Record<string, unknown>>({
+    const { status, body } = await this.ctx.http.request<Record<string, unknown>>({
       method: 'GET',
       url: `${this.base}/calls/${encodeURIComponent(externalId)}`,
       headers: this.headers,
       endpoint: 'calls.get',
+      acceptStatus: [404],
     });
+    if (status === 404)
+      throw new ProviderError(PROVIDER, 'not_found', false, `starter has no call ${externalId}`, { status });
     return mapCall(body);
   }
 
@@ -85,19 +91,15 @@ export class StarterAdapter implements CallTrackingProvider {
   }
 
   async updateCall(): Promise<NormalizedCall> {
-    throw new NotSupportedError('starter', 'updateCall');
+    throw new NotSupportedError(PROVIDER, 'updateCall');
   }
 
   async registerWebhook(_config: WebhookConfig): Promise<WebhookRegistration> {
-    throw new NotSupportedError(
-      'starter',
-      'registerWebhook',
-      'paste the templates into the provider instead',
-    );
+    throw new NotSupportedError(PROVIDER, 'registerWebhook', 'paste the templates into the provider instead');
   }
 
   async unregisterWebhook(): Promise<void> {
-    throw new NotSupportedError('starter', 'unregisterWebhook');
+    throw new NotSupportedError(PROVIDER, 'unregisterWebhook');
   }
 
   webhookTemplates(config: WebhookConfig): WebhookTemplate[] {
@@ -126,11 +128,11 @@ export class StarterAdapter implements CallTrackingProvider {
   }
 
   async provisionNumber(): Promise<TrackingNumber> {
-    throw new NotSupportedError('starter', 'provisionNumber');
+    throw new NotSupportedError(PROVIDER, 'provisionNumber');
   }
 
   async releaseNumber(): Promise<void> {
-    throw new NotSupportedError('starter', 'releaseNumber');
+    throw new NotSupportedError(PROVIDER, 'releaseNumber');
   }
 
   async getNumbers(): Promise<TrackingNumber[]> {

@@ -1,3 +1,5 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
 import { MappingError, type InboundWebhook } from '@switchboard/plugin-sdk';
 import { mapCall, mapWebhook } from './starter.mapper.js';
 
@@ -19,25 +21,21 @@ describe('starter mapper', () => {
       revenue: '12.5',
       started_at: '2026-01-01T10:00:00Z',
     });
-    expect(call).toMatchObject({
-      externalId: 'c1',
-      status: 'in_progress',
-      callerNumber: '+15550102000',
-      revenue: '12.5000',
-    });
-    expect(call.startedAt?.toISOString()).toBe('2026-01-01T10:00:00.000Z');
+    assert.equal(call.externalId, 'c1');
+    assert.equal(call.status, 'in_progress');
+    assert.equal(call.callerNumber, '+15550102000');
+    assert.equal(call.revenue, '12.5000');
+    assert.equal(call.startedAt?.toISOString(), '2026-01-01T10:00:00.000Z');
   });
 
   it('maps a webhook by its trigger and names the event', () => {
     const event = mapWebhook(webhook({ event: 'completed' }, { id: 'c1', status: 'completed' }));
-    expect(event).toMatchObject({
-      type: 'call.completed',
-      eventId: 'c1:completed',
-      call: { status: 'completed' },
-    });
+    assert.equal(event.type, 'call.completed');
+    assert.equal(event.eventId, 'c1:completed');
+    assert.equal(event.call.status, 'completed');
   });
 
   it('refuses a payload without a call id, naming the field', () => {
-    expect(() => mapWebhook(webhook({ event: 'completed' }, {}))).toThrow(MappingError);
+    assert.throws(() => mapWebhook(webhook({ event: 'completed' }, {})), MappingError);
   });
 });
