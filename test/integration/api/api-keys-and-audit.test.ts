@@ -5,6 +5,9 @@ import { registerKeys } from '../../../apps/cli/src/commands/keys.command.js';
 import { TEST_REDIS_URL } from '../../support/services.js';
 import { ApiTestApp } from './api-test-app.js';
 
+// Generous: these start the whole app on a machine other suites share.
+jest.setTimeout(60_000);
+
 /** API keys (routes and CLI) and the audit log of admin actions (issue 12, keys + audit). */
 describe('API keys and audit log (real PostgreSQL and Redis)', () => {
   let api: ApiTestApp;

@@ -1,7 +1,11 @@
+import { jest } from '@jest/globals';
 import { ConnectionService } from '@switchboard/connections';
 import fc from 'fast-check';
 import { createRingbaSimulator, type RingbaSimulator } from '../../simulators/src/ringba/index.js';
 import { ApiTestApp } from './api-test-app.js';
+
+// Generous: these start the whole app on a machine other suites share.
+jest.setTimeout(60_000);
 
 /**
  * Property-based fuzzing of every route in the OpenAPI document: random path parameters, query

@@ -1,6 +1,10 @@
+import { jest } from '@jest/globals';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiTestApp } from './api-test-app.js';
+
+// Generous: these start the whole app on a machine other suites share.
+jest.setTimeout(60_000);
 
 const TOKEN = 'ringba-token-that-must-never-be-echoed-0001';
 

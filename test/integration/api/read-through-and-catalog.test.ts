@@ -1,8 +1,12 @@
+import { jest } from '@jest/globals';
 import { RedisClient } from '@switchboard/cache';
 import { CallCache } from '@switchboard/pipeline';
 import { createRingbaSimulator, type RingbaSimulator } from '../../simulators/src/ringba/index.js';
 import { createTrackDriveSimulator } from '../../simulators/src/trackdrive/index.js';
 import { ApiTestApp } from './api-test-app.js';
+
+// Generous: these start the whole app on a machine other suites share.
+jest.setTimeout(60_000);
 
 const HISTORY_END = new Date(Date.UTC(2026, 10, 20, 12, 0, 0));
 

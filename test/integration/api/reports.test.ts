@@ -1,5 +1,9 @@
+import { jest } from '@jest/globals';
 import pg from 'pg';
 import { ApiTestApp } from './api-test-app.js';
+
+// Generous: these start the whole app on a machine other suites share.
+jest.setTimeout(60_000);
 
 /** GET /reports/calls over calls stored in PostgreSQL: exact decimals, zone-aware buckets. */
 describe('call reports (real PostgreSQL)', () => {

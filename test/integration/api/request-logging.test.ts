@@ -1,5 +1,9 @@
+import { jest } from '@jest/globals';
 import { ApiKeyService } from '../../../apps/api/src/auth/api-key.service.js';
 import { ApiTestApp } from './api-test-app.js';
+
+// Generous: these start the whole app on a machine other suites share.
+jest.setTimeout(60_000);
 
 /** One "request completed" line per request, with route, caller and no secret (issue 12, defects 2 and 5). */
 describe('request logging (real app, PostgreSQL and Redis)', () => {
