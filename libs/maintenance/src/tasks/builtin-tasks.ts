@@ -5,12 +5,15 @@ import { MaintenanceTasks } from './maintenance-tasks.js';
 
 /** How often the built-in tasks run (tests shorten them). */
 export interface MaintenanceSchedule {
-  retentionEveryMs: number;
+  /** Cron pattern of the retention run (UTC): hourly at minute 17, not at start. */
+  retentionPattern: string;
+  /** Instead of the pattern: every this many ms, the first run at once (tests). */
+  retentionEveryMs?: number;
   inboxSweepEveryMs: number;
 }
 
 export const DEFAULT_MAINTENANCE_SCHEDULE: MaintenanceSchedule = {
-  retentionEveryMs: 3_600_000,
+  retentionPattern: '17 * * * *',
   inboxSweepEveryMs: 30_000,
 };
 
@@ -32,7 +35,9 @@ export class BuiltinMaintenanceTasks implements OnModuleInit {
   onModuleInit(): void {
     this.tasks.register({
       name: 'retention',
-      everyMs: this.schedule.retentionEveryMs,
+      ...(this.schedule.retentionEveryMs
+        ? { everyMs: this.schedule.retentionEveryMs }
+        : { pattern: this.schedule.retentionPattern }),
       run: () => this.partitions.run(),
     });
     this.tasks.register({

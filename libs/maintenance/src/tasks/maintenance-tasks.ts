@@ -7,13 +7,16 @@ export interface MaintenanceRun {
 }
 
 /**
- * A housekeeping job run on the maintenance queue every `everyMs`, by one worker at a time
+ * A housekeeping job run on the maintenance queue every `everyMs` or on a cron `pattern`, by one worker at a time
  * whatever the number of workers (a BullMQ job scheduler keyed by `name`).
  */
 export interface MaintenanceTask {
   /** Scheduler id and job name; part of Redis keys, so keep it stable. */
   name: string;
-  everyMs: number;
+  /** Run every this many ms, the first run at once. */
+  everyMs?: number;
+  /** Or on this cron pattern (UTC), e.g. `17 * * * *` (hourly at minute 17); no run at start. */
+  pattern?: string;
   /** Returns a summary kept as the job's return value (shown in the queue UI). */
   run(context: MaintenanceRun): Promise<unknown>;
 }
@@ -23,7 +26,7 @@ export interface MaintenanceTask {
  * engine's scheduled consistency checks:
  *
  *   constructor(private readonly tasks: MaintenanceTasks) {}
- *   onModuleInit() { this.tasks.register({ name: 'consistency-check', everyMs: 3_600_000, run: () => ... }); }
+ *   onModuleInit() { this.tasks.register({ name: 'consistency-check', pattern: '40 3 * * *', run: () => ... }); }
  *
  * The scheduler upserts every registered task's job scheduler when the application has started.
  */
@@ -35,8 +38,9 @@ export class MaintenanceTasks {
     if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(task.name)) {
       throw new Error(`maintenance task name "${task.name}" must be lowercase letters, digits and dashes`);
     }
-    if (!(task.everyMs >= 100))
-      throw new Error(`maintenance task ${task.name}: everyMs must be at least 100`);
+    if (task.pattern === undefined && !((task.everyMs ?? 0) >= 100)) {
+      throw new Error(`maintenance task ${task.name}: everyMs must be at least 100, or give a cron pattern`);
+    }
     this.tasks.set(task.name, task);
   }
 

@@ -74,7 +74,7 @@ export class MaintenanceWorkerHost extends WorkerHost implements OnApplicationBo
     for (const task of this.tasks.list()) {
       await this.queue.upsertJobScheduler(
         task.name,
-        { every: task.everyMs },
+        task.pattern !== undefined ? { pattern: task.pattern, tz: 'UTC' } : { every: task.everyMs },
         { name: task.name, opts: { removeOnComplete: KEEP_JOBS, removeOnFail: KEEP_JOBS, attempts: 1 } },
       );
     }
