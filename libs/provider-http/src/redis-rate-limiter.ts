@@ -3,38 +3,39 @@ import type { Redis } from 'ioredis';
 import type { RateLimiter } from './rate-limiter.js';
 
 /**
- * One atomic step: refuse while a 429 penalty is in force, otherwise count the request in the
- * current one-second and one-minute windows unless either is full. Returns 0 when the request
- * may go, or how many ms to wait before asking again.
+ * One atomic step: refuse while a 429 penalty is in force (KEYS[1]), otherwise count the request
+ * in every window (KEYS[2..], with ARGV limit and length in ms per window) unless one is full.
+ * Returns 0 when the request may go, or how many ms to wait before asking again.
  */
 const ACQUIRE = `
-local penalty = redis.call('PTTL', KEYS[3])
+local penalty = redis.call('PTTL', KEYS[1])
 if penalty > 0 then return penalty end
-local perSecond = tonumber(ARGV[1])
-local perMinute = tonumber(ARGV[2])
-local nowMs = tonumber(ARGV[3])
-if perSecond > 0 then
-  local n = tonumber(redis.call('GET', KEYS[1]) or '0')
-  if n >= perSecond then return 1000 - (nowMs % 1000) end
+local nowMs = tonumber(ARGV[1])
+for i = 2, #KEYS do
+  local limit = tonumber(ARGV[i * 2 - 2])
+  local size = tonumber(ARGV[i * 2 - 1])
+  local n = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if n >= limit then return size - (nowMs % size) end
 end
-if perMinute > 0 then
-  local n = tonumber(redis.call('GET', KEYS[2]) or '0')
-  if n >= perMinute then return 60000 - (nowMs % 60000) end
-end
-if perSecond > 0 then
-  redis.call('INCR', KEYS[1])
-  redis.call('PEXPIRE', KEYS[1], 2000)
-end
-if perMinute > 0 then
-  redis.call('INCR', KEYS[2])
-  redis.call('PEXPIRE', KEYS[2], 120000)
+for i = 2, #KEYS do
+  redis.call('INCR', KEYS[i])
+  redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[i * 2 - 1]) * 2)
 end
 return 0
 `;
 
+/** The manifest's windows: name in the Redis key, length, and which limit applies. */
+const WINDOWS = [
+  { name: 's', ms: 1_000, limit: (l: PluginRateLimits) => l.requestsPerSecond },
+  { name: 'm', ms: 60_000, limit: (l: PluginRateLimits) => l.requestsPerMinute },
+  { name: 'h', ms: 3_600_000, limit: (l: PluginRateLimits) => l.requestsPerHour },
+  { name: 'd', ms: 86_400_000, limit: (l: PluginRateLimits) => l.requestsPerDay },
+] as const;
+
 /**
  * A provider rate limit shared by every process through Redis (fixed one-second and one-minute
- * windows, which is how the providers publish their limits), plus a per-process cap on concurrent
+ * windows, which is how the providers publish their limits; hour and UTC-day windows for
+ * providers with such budgets), plus a per-process cap on concurrent
  * requests. A 429 from the provider sets a penalty that makes every process wait.
  *
  * When Redis is unreachable the limiter lets requests through rather than stopping all provider
@@ -71,8 +72,7 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   private async acquireWindow(key: string, limits: PluginRateLimits, signal?: AbortSignal): Promise<void> {
-    const perSecond = limits.requestsPerSecond ?? 0;
-    const perMinute = limits.requestsPerMinute ?? 0;
+    const windows = WINDOWS.map((w) => ({ ...w, max: w.limit(limits) ?? 0 })).filter((w) => w.max > 0);
     for (;;) {
       if (signal?.aborted) throw new Error('rate limit wait aborted');
       const now = Date.now();
@@ -81,19 +81,18 @@ export class RedisRateLimiter implements RateLimiter {
         wait = Number(
           await this.redis.eval(
             ACQUIRE,
-            3,
-            this.keyOf(key, `s:${Math.floor(now / 1000)}`),
-            this.keyOf(key, `m:${Math.floor(now / 60_000)}`),
+            1 + windows.length,
             this.keyOf(key, 'penalty'),
-            perSecond,
-            perMinute,
+            ...windows.map((w) => this.keyOf(key, `${w.name}:${Math.floor(now / w.ms)}`)),
             now,
+            ...windows.flatMap((w) => [w.max, w.ms]),
           ),
         );
       } catch {
         return; // fail open, see class comment
       }
       if (wait <= 0) return;
+      // Long waits (an hour or day budget spent) are slept in steps so an abort is noticed.
       await this.sleep(Math.min(wait + Math.floor(Math.random() * 20), 60_000));
     }
   }

@@ -11,6 +11,13 @@ const FEATURE_KEYS = [
   'webhookRegistration',
   'callUpdates',
 ] as const;
+const RATE_LIMIT_KEYS = [
+  'requestsPerSecond',
+  'requestsPerMinute',
+  'requestsPerHour',
+  'requestsPerDay',
+  'maxConcurrency',
+] as const;
 
 /** Returns the problems with a manifest, in plain words; empty when it can be loaded. */
 export function validateManifest(manifest: PluginManifest, sdkVersion = SDK_VERSION): string[] {
@@ -33,6 +40,11 @@ export function validateManifest(manifest: PluginManifest, sdkVersion = SDK_VERS
     problems.push('credentials must be a class-validator DTO class');
   if (!Array.isArray(manifest.secretCredentialFields))
     problems.push('secretCredentialFields must be an array');
+  for (const key of RATE_LIMIT_KEYS) {
+    const value = manifest.rateLimits?.[key];
+    if (value !== undefined && !(Number.isInteger(value) && value > 0))
+      problems.push(`rateLimits.${key} must be a positive integer`);
+  }
   const sync = manifest.sync;
   if (!sync || !(sync.intervalSeconds > 0) || !(sync.batchSize > 0) || !(sync.lookbackSeconds >= 0)) {
     problems.push('sync needs intervalSeconds > 0, batchSize > 0 and lookbackSeconds >= 0');

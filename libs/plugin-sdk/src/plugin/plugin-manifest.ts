@@ -20,9 +20,18 @@ export interface PluginFeatures {
   callUpdates: boolean;
 }
 
+/**
+ * The provider's published request budget per connection (account), enforced by the platform
+ * across every worker in fixed windows (second, minute, hour, UTC day); set the ones the
+ * provider publishes. A 429 with Retry-After pauses the connection however these are set.
+ */
 export interface PluginRateLimits {
   requestsPerSecond?: number;
   requestsPerMinute?: number;
+  /** e.g. CallRail's 1,000 requests an hour. */
+  requestsPerHour?: number;
+  /** e.g. CallRail's 10,000 requests a day (UTC day). */
+  requestsPerDay?: number;
   /** Concurrent requests per connection (Retreaver answers 429 to more than about 4). */
   maxConcurrency?: number;
 }

@@ -1,0 +1,44 @@
+import { IsString } from 'class-validator';
+import type { CallTrackingProvider } from '../contract/call-tracking-provider.js';
+import { validateManifest } from './manifest-validation.js';
+import type { PluginManifest } from './plugin-manifest.js';
+
+class Credentials {
+  @IsString()
+  apiKey!: string;
+}
+
+const manifest = (rateLimits: PluginManifest['rateLimits']): PluginManifest => ({
+  provider: 'callrail',
+  displayName: 'CallRail',
+  version: '1.0.0',
+  compatibility: '^1.0.0',
+  features: {
+    webhooks: true,
+    realtime: true,
+    numberProvisioning: false,
+    recording: true,
+    transcription: false,
+    webhookRegistration: false,
+    callUpdates: false,
+  },
+  credentials: Credentials,
+  secretCredentialFields: ['apiKey'],
+  adapter: class {} as unknown as new () => CallTrackingProvider,
+  rateLimits,
+  sync: { intervalSeconds: 300, batchSize: 100, lookbackSeconds: 3600 },
+  webhooks: { schemes: ['hmac'] },
+});
+
+describe('manifest rate limits', () => {
+  it('accepts per-hour and per-day budgets (CallRail: 1,000 an hour, 10,000 a day)', () => {
+    expect(validateManifest(manifest({ requestsPerHour: 1000, requestsPerDay: 10_000 }))).toEqual([]);
+  });
+
+  it('names a limit that is not a positive integer', () => {
+    expect(validateManifest(manifest({ requestsPerHour: 0, requestsPerDay: 2.5 }))).toEqual([
+      'rateLimits.requestsPerHour must be a positive integer',
+      'rateLimits.requestsPerDay must be a positive integer',
+    ]);
+  });
+});
