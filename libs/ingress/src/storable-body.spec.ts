@@ -6,6 +6,7 @@ describe('unstorableReason', () => {
   it('accepts ordinary bodies, text and form bodies', () => {
     expect(unstorableReason({ call: { id: 'c1', tags: ['a', { b: 1 }] }, n: null })).toBeUndefined();
     expect(unstorableReason('plain text')).toBeUndefined();
+    expect(unstorableReason('bytes with a NUL \u0000 stay bytes')).toBeUndefined();
     expect(unstorableReason(undefined)).toBeUndefined();
     expect(unstorableReason(nested(MAX_BODY_NESTING))).toBeUndefined();
   });

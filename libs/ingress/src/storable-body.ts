@@ -7,7 +7,8 @@ export const MAX_BODY_NESTING = 100;
 
 /**
  * Why a parsed webhook body could be acknowledged but never stored, or undefined when it can be.
- * PostgreSQL's jsonb refuses the NUL character (`\u0000`) in any string or key, and very deep
+ * Only parsed JSON and form bodies are checked: PostgreSQL's jsonb, where their values end up,
+ * refuses the NUL character (`\u0000`) in any string or key, and very deep
  * nesting breaks the worker (see MAX_BODY_NESTING). The ingress refuses such bodies with a 4xx
  * before answering, instead of a 202 followed by a job that fails forever. The raw body itself is
  * kept byte for byte (bytea), so the refusal's audit row still shows what was sent.
@@ -15,6 +16,8 @@ export const MAX_BODY_NESTING = 100;
  * Iterative, so that checking a hostile body cannot overflow the stack either.
  */
 export function unstorableReason(body: unknown, maxNesting = MAX_BODY_NESTING): string | undefined {
+  // Bodies that are not JSON or form data stay bytes (their text is never put in a jsonb value).
+  if (typeof body !== 'object' || body === null) return undefined;
   const stack: Array<{ value: unknown; depth: number }> = [{ value: body, depth: 0 }];
   while (stack.length > 0) {
     const { value, depth } = stack.pop() as { value: unknown; depth: number };
