@@ -28,8 +28,10 @@ import {
 import { corpusRequest, type WebhookCorpus } from './webhook-corpus.js';
 import { newWebhookSecret, tamperWebhook, unsignWebhook } from './webhook-signing.js';
 
-type TestFn = (name: string, fn: () => unknown, timeoutMs?: number) => void;
-type SuiteFn = (name: string, fn: () => void) => void;
+/** A runner's `it`/`test` (Jest, Vitest, node:test). */
+type TestFn = (name: string, fn: () => Promise<void>) => unknown;
+/** A runner's `describe`. */
+type SuiteFn = (name: string, fn: () => void) => unknown;
 
 /** How the kit signs requests for a plugin with its own verifyWebhook (the provider's signature scheme). */
 export interface WebhookSigning {
@@ -113,14 +115,19 @@ const ROUND_TRIP_FIELDS = [
  *   runProviderConformance({ plugin: AcmePlugin, context: ..., credentials: ..., ... });
  */
 export function runProviderConformance<C extends object>(options: ConformanceOptions<C>): void {
-  const g = globalThis as unknown as { describe?: SuiteFn; it?: TestFn };
+  const g = globalThis as unknown as {
+    describe?: SuiteFn;
+    it?: (name: string, fn: () => Promise<void>, timeoutMs?: number) => unknown;
+  };
   const suite = options.describe ?? g.describe;
-  const test = options.it ?? g.it;
+  const globalIt = g.it;
+  // Jest's and Vitest's globals take a timeout (some rules page through a whole history).
+  const test: TestFn | undefined = options.it ?? (globalIt && ((name, fn) => globalIt(name, fn, 60_000)));
   if (!suite || !test)
     throw new Error('runProviderConformance needs describe/it (run it under Jest or Vitest, or pass them)');
   const manifest = getPluginManifest(options.plugin) as PluginManifest | undefined;
   suite(`${manifest?.provider ?? 'plugin'}: plugin conformance`, () => {
-    for (const rule of conformanceRules(options)) test(`${rule.id}: ${rule.title}`, () => rule.run(), 60_000);
+    for (const rule of conformanceRules(options)) test(`${rule.id}: ${rule.title}`, () => rule.run());
   });
 }
 
