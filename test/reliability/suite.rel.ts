@@ -21,7 +21,7 @@ beforeAll(async () => {
   p = await Platform.start({ ALLOW_CUSTOM_API_BASE_URLS: 'true', SYNC_SCHEDULE_ENABLED: 'false' });
   await p.startApi();
   p.startWorker();
-}, 90_000);
+}, 180_000);
 
 afterAll(async () => {
   await p?.stop();
@@ -30,6 +30,7 @@ afterAll(async () => {
 afterEach(() => {
   // Recovery without restarts: the API and the first worker are the processes the suite started.
   const [api, worker] = p.processes;
+  if (!api || !worker) throw new Error('the suite did not start its API and worker');
   expect([api.child.exitCode, api.child.signalCode, worker.child.exitCode, worker.child.signalCode]).toEqual([
     null,
     null,

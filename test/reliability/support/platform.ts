@@ -117,7 +117,8 @@ export class Platform {
     const api = this.spawn('api', {});
     await waitUntil(
       async () => (await fetch(`${this.apiBase}/health/live`)).ok,
-      30_000,
+      // A cold start on a busy two-core machine has taken over 30 s.
+      120_000,
       `the API to listen (output so far:\n${this.output.slice(-2000)})`,
     );
     return api;
