@@ -11,11 +11,11 @@ describe('webhook ingress: accepted deliveries (real PostgreSQL and Redis)', () 
     retreaver = await h.createConnection('retreaver');
     ringba = await h.createConnection('ringba');
     trackdrive = await h.createConnection('trackdrive');
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await h?.stop();
-  });
+  }, 60_000);
 
   it('stores a JSON POST byte for byte, enqueues one job named by the row id, and answers 202', async () => {
     const payload = '{ "uuid": "c-json-1",\n  "caller": "+15550100",   "status": "finished" }';

@@ -8,11 +8,11 @@ describe('webhook ingress: redeliveries and shadow mode (real PostgreSQL and Red
   beforeAll(async () => {
     h = await IngressHarness.start();
     live = await h.createConnection('ringba');
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await h?.stop();
-  });
+  }, 60_000);
 
   const pixel = (c: TestConnection, callId: string, event = 'completed') =>
     h.inject({ method: 'GET', url: webhookUrl('ringba', c.id, { token: c.secret, event, call_id: callId }) });

@@ -42,7 +42,7 @@ describe('webhook ingress with Redis down (real PostgreSQL; Redis for the relay)
     repository = new WebhookInboxRepository(pool);
     // The relay runs against the real Redis, under the api's prefix.
     queue = new Queue(QueueName.Webhooks, { connection: redisConnection(), prefix: h.prefix });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     for (const r of relays) await r.stop();
@@ -50,7 +50,7 @@ describe('webhook ingress with Redis down (real PostgreSQL; Redis for the relay)
     await queue?.close();
     await pool?.end();
     await h?.stop();
-  });
+  }, 60_000);
 
   it('still answers 202 and keeps the row "received" for the relay', async () => {
     const started = Date.now();
@@ -221,11 +221,11 @@ describe('webhook ingress with PostgreSQL down', () => {
 
   beforeAll(async () => {
     h = await IngressHarness.start();
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await h?.stop();
-  });
+  }, 60_000);
 
   it('answers 503 with Retry-After so the provider retries, and stays up', async () => {
     const c = await h.createConnection('ringba');
@@ -302,12 +302,12 @@ describe('webhook ingress when Redis stops answering after start', () => {
     await proxy.start();
     h = await IngressHarness.start({ redisUrl: `redis://127.0.0.1:${proxy.port}` });
     c = await h.createConnection('ringba');
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await h?.stop();
     await proxy.stop();
-  });
+  }, 60_000);
 
   const send = () =>
     h.inject({

@@ -15,11 +15,11 @@ describe('webhook ingress: bad input (real PostgreSQL and Redis)', () => {
   beforeAll(async () => {
     h = await IngressHarness.start({ env: { WEBHOOK_BODY_LIMIT_BYTES: '2048' } });
     conn = await h.createConnection('retreaver');
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await h?.stop();
-  });
+  }, 60_000);
 
   const url = (query: Record<string, string> = {}, id = conn.id, provider = 'retreaver') =>
     webhookUrl(provider, id, { event: 'completed', uuid: `c-${randomUUID()}`, ...query });
@@ -237,11 +237,11 @@ describe('webhook ingress behind a trusted proxy', () => {
 
   beforeAll(async () => {
     h = await IngressHarness.start({ env: { TRUSTED_PROXIES: '10.0.0.0/8' } });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await h?.stop();
-  });
+  }, 60_000);
 
   it('uses the forwarded address only when the peer is a trusted proxy', async () => {
     const c = await h.createConnection('ringba', { ipAllowlist: ['198.51.100.0/24'] });
@@ -264,11 +264,11 @@ describe('webhook ingress rate limit', () => {
 
   beforeAll(async () => {
     h = await IngressHarness.start({ env: { WEBHOOK_RATE_LIMIT_PER_SECOND: '1000' } });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await h?.stop();
-  });
+  }, 60_000);
 
   /**
    * Runs a burst that must fall within one rate-limit window (one wall-clock second): starts at the

@@ -15,11 +15,11 @@ describe('webhook ingress: long event ids and unstorable bodies (real PostgreSQL
     h = await IngressHarness.start();
     ringba = await h.createConnection('ringba');
     retreaver = await h.createConnection('retreaver');
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await h?.stop();
-  });
+  }, 60_000);
 
   it('answers a redelivery of a 1,000-character event id 200 duplicate, not 503', async () => {
     const callId = `RGB-${randomUUID()}-${'x'.repeat(1_000)}`;

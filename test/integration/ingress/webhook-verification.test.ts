@@ -8,11 +8,11 @@ describe('webhook ingress: signatures, replay window and secret rotation (real P
   beforeAll(async () => {
     // Rotation takes effect at once here; in production within the connection cache TTL (5 s).
     h = await IngressHarness.start({ cacheTtlMs: 0, env: { WEBHOOK_TOLERANCE_SECONDS: '300' } });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await h?.stop();
-  });
+  }, 60_000);
 
   function signed(
     c: TestConnection,
