@@ -36,6 +36,9 @@ const esmRequiredFromCjs = ['content-disposition', 'cookie'];
 const common = {
   rootDir: root,
   testEnvironment: 'node',
+  // Tests and hooks that stand up apps, databases and simulators need more than Jest's 5 s when
+  // the two cores are busy (the suite runs files in parallel); a test that hangs still fails.
+  testTimeout: 30_000,
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\.ts$': swc,
