@@ -137,6 +137,26 @@ describe('switchboard CLI and process entry points (built)', () => {
     }
   });
 
+  it('status shows one screen, or JSON with --json', () => {
+    const json = run(CLI, ['status', '--json'], {
+      DATABASE_URL: dbUrl,
+      REDIS_PREFIX: `e2e${randomBytes(3).toString('hex')}`,
+    });
+    expect(json.stderr).toBe('');
+    expect(json.status).toBe(0);
+    const report = JSON.parse(json.stdout) as {
+      connections: unknown[];
+      queues: Array<{ queue: string }>;
+      inbox: object;
+    };
+    expect(report.connections).toEqual([]);
+    expect(report.queues.map((q) => q.queue).sort()).toEqual(['maintenance', 'sync', 'webhooks']);
+    expect(report.inbox).toMatchObject({ received: 0, jobMissing: 0 });
+    const screen = run(CLI, ['status'], { DATABASE_URL: dbUrl });
+    expect(screen.status).toBe(0);
+    expect(screen.stdout).toMatch(/CONNECTIONS \(0\)[\s\S]*QUEUES[\s\S]*INBOX[\s\S]*RECENT FAILURES/);
+  });
+
   it('rejects usage errors with exit 2', () => {
     expect(run(CLI, ['no-such-command']).status).toBe(2);
     expect(run(CLI, ['plugin-new', 'Not Valid']).status).toBe(2);
