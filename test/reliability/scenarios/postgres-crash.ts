@@ -32,7 +32,7 @@ export async function postgresCrash(
     .filter((line) => /"level":(50|60)|"level":"(error|fatal)"/.test(line)).length;
   const figures = await verifyRun(p, outcomes, {
     scenario: 'PostgreSQL crash under load',
-    load: `${deliveries.length} webhooks (${deliveries.length / perCall} Ringba calls) at ${ratePerSecond}/s, every 20th redelivered`,
+    load: `${deliveries.length} webhooks (${new Set(deliveries.map((d) => d.call.externalId)).size} Ringba calls) at ${ratePerSecond}/s, every 20th redelivered`,
     faults: `all PostgreSQL connections reset and refused for ${downMs / 1000} s a third into the load`,
     faultEndedAt,
     recoveryTimeoutMs: 120_000,

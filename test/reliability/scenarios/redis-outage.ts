@@ -27,7 +27,7 @@ export async function redisOutage(
   const outcomes = await sending;
   const figures = await verifyRun(p, outcomes, {
     scenario: lost ? 'Redis crash, data lost (restarted empty)' : 'Redis crash, data kept (append-only file)',
-    load: `${deliveries.length} webhooks (${deliveries.length / perCall} Retreaver calls) at ${ratePerSecond}/s, every 20th redelivered`,
+    load: `${deliveries.length} webhooks (${new Set(deliveries.map((d) => d.call.externalId)).size} Retreaver calls) at ${ratePerSecond}/s, every 20th redelivered`,
     faults: `redis-server SIGKILLed a third into the load, down ${downMs / 1000} s, restarted ${lost ? 'with no data' : 'from its append-only file'}`,
     faultEndedAt,
     recoveryTimeoutMs: 150_000,

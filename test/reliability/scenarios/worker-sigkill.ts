@@ -32,7 +32,7 @@ export async function workerSigkillUnderLoad(
   await chaos;
   const figures = await verifyRun(p, outcomes, {
     scenario: 'worker SIGKILL under load',
-    load: `${deliveries.length} webhooks (${deliveries.length / perCall} Ringba calls) at ${ratePerSecond}/s, every 20th redelivered, 3 workers`,
+    load: `${deliveries.length} webhooks (${new Set(deliveries.map((d) => d.call.externalId)).size} Ringba calls) at ${ratePerSecond}/s, every 20th redelivered, 3 workers`,
     faults: `${kills} worker SIGKILLs (one every ${everyMs / 1000} s, a new worker started after each)`,
     faultEndedAt: Date.now(),
   });
