@@ -58,6 +58,7 @@ const common = {
 };
 
 export default {
+  testTimeout: common.testTimeout,
   projects: [
     {
       ...common,
