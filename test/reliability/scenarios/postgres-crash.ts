@@ -13,7 +13,8 @@ export async function postgresCrash(
   { durationS, ratePerSecond }: Scale,
 ): Promise<ScenarioFigures> {
   const connection = await createConnection(p, 'ringba');
-  const perCall = connection.templates.length;
+  // Webhooks per call (its lifecycle), so the load is rate × duration webhooks.
+  const perCall = callDeliveries(p, connection, 1).length;
   const deliveries = callDeliveries(p, connection, Math.ceil((durationS * ratePerSecond) / perCall));
   const downMs = 4_000;
   const logBefore = p.logs().length;

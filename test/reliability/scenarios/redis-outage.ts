@@ -14,7 +14,8 @@ export async function redisOutage(
   lost: boolean,
 ): Promise<ScenarioFigures> {
   const connection = await createConnection(p, 'retreaver');
-  const perCall = connection.templates.length;
+  // Webhooks per call (its lifecycle), so the load is rate × duration webhooks.
+  const perCall = callDeliveries(p, connection, 1).length;
   const deliveries = callDeliveries(p, connection, Math.ceil((durationS * ratePerSecond) / perCall));
   const downMs = 3_000;
   const sending = sendAtRate(deliveries, { ratePerSecond, redeliverEvery: 20 });

@@ -11,7 +11,8 @@ export async function workerSigkillUnderLoad(
   { durationS, ratePerSecond }: Scale,
 ): Promise<ScenarioFigures> {
   const connection = await createConnection(p, 'ringba');
-  const perCall = connection.templates.length;
+  // Webhooks per call (its lifecycle), so the load is rate × duration webhooks.
+  const perCall = callDeliveries(p, connection, 1).length;
   const deliveries = callDeliveries(p, connection, Math.ceil((durationS * ratePerSecond) / perCall));
   const victims: AppProcess[] = [p.startWorker(), p.startWorker()];
   let kills = 0;
