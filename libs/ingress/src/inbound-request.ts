@@ -62,6 +62,49 @@ export function withoutSecretParams(
   return out;
 }
 
+/**
+ * A body without secret-bearing keys (the connection's token name and the platform's list, as for
+ * query strings), at any depth of a JSON object or in a form body. Providers such as Retreaver let
+ * users put the token in the body; after verification it must not be stored or handed to a
+ * mapper. Bodies without such a key are returned as they are (no re-serialization on the hot path).
+ */
+export function withoutSecretBody(
+  rawBody: Buffer,
+  body: unknown,
+  contentType: string | undefined,
+  names: SecretNames,
+): { rawBody: Buffer; body: unknown } {
+  if (!hasSecretKey(body, names.query, 0)) return { rawBody, body };
+  const stripped = stripSecretKeys(body, names.query);
+  if (contentType?.toLowerCase().includes('application/x-www-form-urlencoded')) {
+    const form = new URLSearchParams(rawBody.toString('utf8'));
+    for (const key of [...form.keys()]) if (names.query.has(key.toLowerCase())) form.delete(key);
+    return { rawBody: Buffer.from(form.toString()), body: stripped };
+  }
+  return { rawBody: Buffer.from(JSON.stringify(stripped)), body: stripped };
+}
+
+/** Deep enough for any real payload; deeper bodies are refused as unstorable anyway. */
+const MAX_SECRET_SCAN_DEPTH = 32;
+
+function hasSecretKey(value: unknown, names: ReadonlySet<string>, depth: number): boolean {
+  if (value === null || typeof value !== 'object' || depth > MAX_SECRET_SCAN_DEPTH) return false;
+  if (Array.isArray(value)) return value.some((item) => hasSecretKey(item, names, depth + 1));
+  return Object.entries(value as Record<string, unknown>).some(
+    ([key, item]) => names.has(key.toLowerCase()) || hasSecretKey(item, names, depth + 1),
+  );
+}
+
+function stripSecretKeys(value: unknown, names: ReadonlySet<string>): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => stripSecretKeys(item, names));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (!names.has(key.toLowerCase())) out[key] = stripSecretKeys(item, names);
+  }
+  return out;
+}
+
 /** Text safe for a PostgreSQL text or jsonb value. */
 export function clean(text: string): string {
   return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;

@@ -24,6 +24,7 @@ import {
   parseQuery,
   secretNames,
   withoutSecretHeaders,
+  withoutSecretBody,
   withoutSecretParams,
   type RawHeaders,
   type SecretNames,
@@ -232,13 +233,18 @@ export class WebhookIngress {
       headers: withoutSecretHeaders(headers, connection.secrets),
       query: withoutSecretParams(query, connection.secrets),
     };
+    // Verification needed the body as sent; what is stored and mapped loses its secret-bearing keys.
+    const secretless =
+      malformed === undefined
+        ? withoutSecretBody(rawBody, body, contentType, connection.secrets)
+        : { rawBody, body };
     if (!verification.ok) {
       const reason = verification.reason ?? 'invalid_signature';
       await this.audit(head, connection, {
         status: verification.httpStatus,
         error: `verification failed: ${reason}`,
         verification: verificationText,
-        rawBody,
+        rawBody: secretless.rawBody,
         stripped,
       });
       const outcome = verification.check === 'ip' ? 'rejected_ip' : 'rejected_signature';
@@ -256,7 +262,7 @@ export class WebhookIngress {
         status: 400,
         error: malformed,
         verification: verificationText,
-        rawBody,
+        rawBody: secretless.rawBody,
         stripped,
       });
       return this.finish(head, head.provider, 'unknown', 'malformed', {
@@ -273,7 +279,7 @@ export class WebhookIngress {
         status: 422,
         error: unstorable,
         verification: verificationText,
-        rawBody,
+        rawBody: secretless.rawBody,
         stripped,
       });
       return this.finish(head, head.provider, 'unknown', 'unstorable', {
@@ -285,6 +291,8 @@ export class WebhookIngress {
     // The mapper never sees secrets: it gets the stripped headers and query.
     const description = this.describe(connection, {
       ...request,
+      rawBody: secretless.rawBody,
+      body: secretless.body,
       headers: stripped.headers,
       query: stripped.query,
     });
@@ -304,7 +312,7 @@ export class WebhookIngress {
       contentType: contentType === undefined ? null : clean(contentType),
       query: stripped.query,
       headers: stripped.headers,
-      rawBody: rawBody.length > 0 ? rawBody : null,
+      rawBody: secretless.rawBody.length > 0 ? secretless.rawBody : null,
       sourceIp: head.sourceIp ?? null,
       verification: verificationText,
       status: shadow ? 'ignored' : 'received',
@@ -326,7 +334,7 @@ export class WebhookIngress {
         rowStatus: 'ignored',
         error: `duplicate of ${result.id}`,
         verification: verificationText,
-        rawBody,
+        rawBody: secretless.rawBody,
         stripped,
         eventType,
         eventId: eventId ?? null,
