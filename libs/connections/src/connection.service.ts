@@ -166,10 +166,15 @@ export class ConnectionService {
     return { valid: await adapter.validateCredentials() };
   }
 
-  /** Re-wraps every connection's data keys with the active ENCRYPTION_KEYS key; returns how many changed. */
-  async rewrapAll(): Promise<number> {
+  /**
+   * Re-wraps every connection's data keys with the active ENCRYPTION_KEYS key; returns how many
+   * changed. `onProgress` is told after each connection (done, total), for a progress bar.
+   */
+  async rewrapAll(onProgress?: (done: number, total: number) => void): Promise<number> {
     let changed = 0;
-    for (const record of await this.repository.list()) {
+    const records = await this.repository.list();
+    for (const [index, record] of records.entries()) {
+      onProgress?.(index, records.length);
       if (
         record.keyId === this.cipher.activeKeyId &&
         this.cipher.keyIdOf(record.credentials) === record.keyId
@@ -182,6 +187,7 @@ export class ConnectionService {
       });
       changed++;
     }
+    onProgress?.(records.length, records.length);
     return changed;
   }
 

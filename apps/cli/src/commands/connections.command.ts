@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { ConnectionService } from '@switchboard/connections';
 import { withPlatform } from '../cli-context.js';
@@ -164,9 +165,27 @@ export function registerConnections(program: Command): void {
   program
     .command('keys-rewrap')
     .description('after adding a new first key to ENCRYPTION_KEYS: re-wrap every stored secret with it')
-    .action(() =>
+    .option('--json', 'machine-readable output (no progress bar)')
+    .action((options: JsonOption) =>
       withPlatform(async (app) => {
-        const changed = await app.get(ConnectionService).rewrapAll();
+        // A progress bar for people (on stderr, only on a terminal): thousands of connections take a while.
+        const bar =
+          !options.json && process.stderr.isTTY
+            ? new cliProgress.SingleBar(
+                { format: 'keys-rewrap [{bar}] {value}/{total} connections', stream: process.stderr },
+                cliProgress.Presets.shades_classic,
+              )
+            : undefined;
+        let changed: number;
+        try {
+          changed = await app.get(ConnectionService).rewrapAll((done, total) => {
+            if (done === 0) bar?.start(total, 0);
+            else bar?.update(done);
+          });
+        } finally {
+          bar?.stop();
+        }
+        if (options.json) return printJson({ rewrapped: changed });
         process.stdout.write(
           `re-wrapped ${changed} connection(s); the old key can be removed once no value uses it\n`,
         );
