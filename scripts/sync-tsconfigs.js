@@ -43,7 +43,11 @@ for (const dir of tools) {
     compilerOptions: { rootDir: 'src', outDir: 'dist', tsBuildInfoFile: 'dist/.tsbuildinfo' },
     include: ['src'],
     exclude: ['src/**/*.spec.ts'],
-    references: [...byName.values()].map(({ dir: d }) => ({ path: path.relative(abs, path.join(root, d)) })),
+    references: [
+      ...[...byName.values()].map(({ dir: d }) => ({ path: path.relative(abs, path.join(root, d)) })),
+      // Benchmarks stand up provider simulators (bench:sync).
+      ...(dir === 'bench' ? [{ path: path.relative(abs, path.join(root, 'test/simulators')) }] : []),
+    ],
   });
 }
 write(path.join(root, 'tsconfig.json'), {
