@@ -281,6 +281,10 @@ async function main(): Promise<void> {
       pages: finished.reduce((n, r) => n + r.pages, 0),
       callsPerSecond: engineCalls / (engineMs / 1000),
       rate: requestRate(engineTimes, opts.rps),
+      // Pages fetched per fifth of the run: with one page fetched ahead, the pace of the writes.
+      callsPerSecondByFifth: byFifth(engineTimes, engineStart, engineStart + engineMs).map(
+        (pages) => (pages * opts.pageSize) / (engineMs / 5000),
+      ),
       runs: finished.map((r) => ({
         id: r.id,
         state: r.state,
@@ -299,6 +303,9 @@ async function main(): Promise<void> {
     log(
       `engine (${WORKERS} workers): ${engineCalls} calls in ${engine.pages} pages, ${engine.seconds.toFixed(2)} s = ` +
         `${Math.round(engine.callsPerSecond)} calls/s; ${describeRate(engine.rate)}`,
+    );
+    log(
+      `engine pace by fifth of the run (pages fetched x page size): ${engine.callsPerSecondByFifth.map((n) => Math.round(n)).join(', ')} calls/s`,
     );
     log(
       `runs: ${engine.runs.map((r, i) => `${r.state} (${r.callsSeen} calls, ${r.pages} pages, worker ${ranBy[i] + 1})`).join(', ')}` +
@@ -386,6 +393,13 @@ function describeRate(rate: RequestRate): string {
     `(full seconds: median ${rate.median}, quietest ${rate.quietest}, busiest ${rate.busiest}, ${rate.secondsOverLimit} over ${rate.limit}; ` +
     `busiest 10 s ${rate.busiestTenSeconds})`
   );
+}
+
+/** How many of `times` fall in each fifth of [start, end). */
+function byFifth(times: readonly number[], start: number, end: number): number[] {
+  const counts = [0, 0, 0, 0, 0];
+  for (const t of times) counts[Math.min(4, Math.max(0, Math.floor(((t - start) / (end - start)) * 5)))]++;
+  return counts;
 }
 
 function withDatabase(url: string, name: string): string {
