@@ -37,7 +37,6 @@ describe('toCallEventRow', () => {
   it.each([
     [{ externalId: '' }, /externalId/],
     [{ externalId: 'x'.repeat(256) }, /externalId/],
-    [{ callerNumber: '+1'.repeat(20) }, /caller_number/],
     [{ revenue: '12,50' }, /revenue/],
     [{ revenue: '99999999999' }, /revenue/],
     [{ durationSeconds: 1.5 }, /duration_seconds/],
@@ -50,5 +49,18 @@ describe('toCallEventRow', () => {
 
   it('refuses an event without a valid time', () => {
     expect(() => toCallEventRow(input({}, new Date(Number.NaN)))).toThrow(/occurredAt/);
+  });
+});
+
+describe('toCallEventRow with a text longer than its column', () => {
+  it('stores the call without it and carries a warning (the value is present but unusable)', () => {
+    const event = input({ campaignName: 'x'.repeat(300), callerNumber: '+12025550100' });
+    const row = toCallEventRow(event);
+    expect(row.campaign_name).toBeNull();
+    expect(row.caller_number).toBe('+12025550100');
+    expect(row.mapping_warnings).toEqual([
+      { field: 'campaign_name', reason: 'longer than 255 characters; not stored', value: 'x'.repeat(80) },
+    ]);
+    expect(event.event.warnings).toEqual(row.mapping_warnings);
   });
 });

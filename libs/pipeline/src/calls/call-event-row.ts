@@ -62,6 +62,26 @@ export function toCallEventRow(input: CallEventInput): CallEventRow {
   if (typeof event.type !== 'string' || event.type.length > 100)
     throw fail('type', 'is not a valid event type');
 
+  // A text longer than its column is a value present but unusable: the call is stored without it,
+  // and the event carries a warning saying so (the caller counts and records event.warnings).
+  for (const field of SCALAR_FIELDS) {
+    const value = field.read(call);
+    if (
+      field.kind === 'text' &&
+      typeof value === 'string' &&
+      field.maxLength !== undefined &&
+      value.length > field.maxLength
+    ) {
+      event.warnings = [
+        ...(event.warnings ?? []),
+        {
+          field: field.column,
+          reason: `longer than ${field.maxLength} characters; not stored`,
+          value: value.slice(0, 80),
+        },
+      ];
+    }
+  }
   const row: CallEventRow = {
     webhook_log_id: input.webhookLogId ?? null,
     connection_id: input.connectionId,
@@ -90,10 +110,8 @@ function storable(
   switch (field.kind) {
     case 'text':
       if (typeof value !== 'string') throw fail(field.column, 'is not text');
-      if (field.maxLength !== undefined && value.length > field.maxLength) {
-        throw fail(field.column, `is longer than ${field.maxLength} characters`);
-      }
-      return value;
+      // Too long: left out, with the warning added by toCallEventRow.
+      return field.maxLength !== undefined && value.length > field.maxLength ? null : value;
     case 'timestamptz':
       if (!(value instanceof Date) || Number.isNaN(value.getTime()))
         throw fail(field.column, 'is not a valid time');
