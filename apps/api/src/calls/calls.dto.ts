@@ -45,6 +45,15 @@ export class CallFilterQuery {
   @IsString()
   @MaxLength(255)
   campaign?: string;
+
+  @ApiPropertyOptional({
+    example: '+12025550143',
+    description:
+      'A phone number (E.164, or a US number in any common format): calls whose caller, tracking or destination number it is',
+  })
+  @IsOptional()
+  @Matches(/^\+?[0-9 ().-]{7,20}$/, { message: 'number must be a phone number such as +12025550143' })
+  number?: string;
 }
 
 export class ListCallsQuery extends CallFilterQuery {

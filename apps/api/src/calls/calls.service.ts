@@ -1,4 +1,5 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { toE164 } from '@switchboard/core';
 import { CallEventRepository, CallRepository, type CallEventRow } from '@switchboard/persistence';
 import { toCallView, type CallView } from '@switchboard/pipeline';
 import { CallReadThrough } from './call-read-through.service.js';
@@ -44,6 +45,7 @@ export class CallsService {
         provider: query.provider,
         status: query.status,
         campaignExternalId: query.campaign,
+        number: phoneFilter(query.number),
         from: parseTimestamp(query.from),
         to: parseTimestamp(query.to),
       },
@@ -91,4 +93,18 @@ function toEventView(row: CallEventRow): CallEventView {
     webhookLogId: row.webhook_log_id,
     data: row.data,
   };
+}
+
+/** The `number` filter in the stored form (E.164); a number that cannot be one is a 400. */
+export function phoneFilter(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const e164 = toE164(value);
+  if (!e164) {
+    throw new BadRequestException({
+      error: 'bad_request',
+      message: 'number must be a phone number such as +12025550143',
+      details: { field: 'number' },
+    });
+  }
+  return e164;
 }

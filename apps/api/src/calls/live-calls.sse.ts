@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { compareIds, type LiveCallEvent, type LiveCallStream, type LiveEntry } from '@switchboard/pipeline';
 import type { CallFilterQuery } from './calls.dto.js';
+import { phoneFilter } from './calls.service.js';
 
 /** Comment line sent this often so proxies and clients see the stream is alive. */
 export const HEARTBEAT_MS = 15_000;
@@ -10,11 +11,16 @@ const RETRY_MS = 3_000;
 export function matchesFilter(event: LiveCallEvent, filter: CallFilterQuery): boolean {
   const call = event.call;
   const connection = filter.connection ?? filter.connectionId;
+  const number = phoneFilter(filter.number);
   return (
     (!connection || call.connectionId === connection) &&
     (!filter.provider || call.provider === filter.provider) &&
     (!filter.status || call.status === filter.status) &&
-    (!filter.campaign || call.campaignExternalId === filter.campaign)
+    (!filter.campaign || call.campaignExternalId === filter.campaign) &&
+    (!number ||
+      call.callerNumber === number ||
+      call.trackingNumber === number ||
+      call.destinationNumber === number)
   );
 }
 

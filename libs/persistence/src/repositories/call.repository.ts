@@ -39,6 +39,8 @@ export interface CallListFilter {
   provider?: string;
   status?: string;
   campaignExternalId?: string;
+  /** E.164: the caller, tracking or destination number of the call. */
+  number?: string;
   /** Inclusive lower bound of started_at. */
   from?: Date;
   /** Exclusive upper bound of started_at. */
@@ -136,6 +138,10 @@ export class CallRepository {
     if (filter.provider) where.push(`provider = ${param(filter.provider)}`);
     if (filter.status) where.push(`status = ${param(filter.status)}::call_status`);
     if (filter.campaignExternalId) where.push(`campaign_external_id = ${param(filter.campaignExternalId)}`);
+    if (filter.number) {
+      const n = param(filter.number);
+      where.push(`(caller_number = ${n} OR tracking_number = ${n} OR destination_number = ${n})`);
+    }
     if (filter.from) where.push(`started_at >= ${param(filter.from)}`);
     if (filter.to) where.push(`started_at < ${param(filter.to)}`);
     const n = param(limit);
