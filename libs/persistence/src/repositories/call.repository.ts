@@ -34,6 +34,38 @@ export interface CallRow {
   version: number;
 }
 
+/** A call without its payload and merge bookkeeping: what a sync compares with a provider record. */
+export type ComparedCallRow = Omit<CallRow, 'provider_data' | 'field_times'>;
+
+const COMPARED_COLUMNS = [
+  'id',
+  'connection_id',
+  'provider',
+  'external_id',
+  'status',
+  'campaign_external_id',
+  'campaign_name',
+  'tracking_number',
+  'caller_number',
+  'destination_number',
+  'started_at',
+  'answered_at',
+  'ended_at',
+  'duration_seconds',
+  'connected_duration_seconds',
+  'recording_url',
+  'converted',
+  'revenue',
+  'payout',
+  'cost',
+  'tags',
+  'last_event_at',
+  'last_synced_at',
+  'created_at',
+  'updated_at',
+  'version',
+].join(', ');
+
 export interface CallListFilter {
   connectionId?: string;
   provider?: string;
@@ -84,11 +116,18 @@ export class CallRepository {
     return rows[0];
   }
 
-  /** The stored calls of one connection among the given external ids (one index probe each). */
-  async findManyByExternalIds(connectionId: string, externalIds: readonly string[]): Promise<CallRow[]> {
+  /**
+   * The stored calls of one connection among the given external ids (one index probe each), with
+   * the fields a sync compares: not the payload or the merge bookkeeping, which are large and
+   * never compared.
+   */
+  async findManyByExternalIds(
+    connectionId: string,
+    externalIds: readonly string[],
+  ): Promise<ComparedCallRow[]> {
     if (externalIds.length === 0) return [];
-    const { rows } = await this.pool.query<CallRow>(
-      'SELECT * FROM calls WHERE connection_id = $1 AND external_id = ANY($2::text[])',
+    const { rows } = await this.pool.query<ComparedCallRow>(
+      `SELECT ${COMPARED_COLUMNS} FROM calls WHERE connection_id = $1 AND external_id = ANY($2::text[])`,
       [connectionId, externalIds],
     );
     return rows;

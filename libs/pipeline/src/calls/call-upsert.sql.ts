@@ -58,6 +58,7 @@ const INPUT_COLUMNS = [
   'connection_id uuid',
   'provider text',
   'external_id text',
+  'source text',
   't bigint',
   'occurred_at timestamptz',
   'status call_status',
@@ -115,6 +116,7 @@ function buildCallUpsertSql(): string {
     ...MAP_FIELDS,
     'field_times',
     'last_event_at',
+    'last_synced_at',
   ];
   const fieldTimesOnInsert = `jsonb_strip_nulls(jsonb_build_object('status', COALESCE(fo.status_t, ${DEFAULT_STATUS_TIME}), ${SCALAR_FIELDS.map(
     (f) => `'${f.column}', fo.${f.column}_t`,
@@ -130,6 +132,7 @@ function buildCallUpsertSql(): string {
     ...MAP_FIELDS.map((m) => `COALESCE(${m}_fold.vals, '{}'::jsonb)`),
     fieldTimesOnInsert,
     'fo.last_event_at',
+    'fo.last_synced_at',
   ];
 
   // "Does the incoming value win?" once per field, then used for both the value and its time.
@@ -148,6 +151,7 @@ function buildCallUpsertSql(): string {
     ...MAP_FIELDS,
     'field_times',
     'last_event_at',
+    'last_synced_at',
     'version',
     'updated_at',
   ];
@@ -165,6 +169,8 @@ function buildCallUpsertSql(): string {
     ),
     fieldTimesOnUpdate,
     'GREATEST(c.last_event_at, EXCLUDED.last_event_at)',
+    // GREATEST ignores NULL: a webhook (no sync time) keeps the last sync's stamp.
+    'GREATEST(c.last_synced_at, EXCLUDED.last_synced_at)',
     'c.version + 1',
     'now()',
   ];
@@ -175,15 +181,17 @@ function buildCallUpsertSql(): string {
 fresh AS (
   -- A redelivered event (its inbox row already produced a call_events row) changes nothing; a
   -- duplicate this snapshot cannot see yet is harmless too, because the merge is idempotent.
-  -- (An anti-join, so PostgreSQL probes the unique index of each call_events partition, which
-  -- leads with webhook_log_id, instead of hashing all of call_events.)
+  -- Events without an inbox row (syncs) cannot be redeliveries and are not looked up at all; the
+  -- correlated NOT EXISTS under OR stays a per-row probe of the unique index of each call_events
+  -- partition (it leads with webhook_log_id), never a hash of the whole table.
   SELECT i.* FROM input i
-  LEFT JOIN call_events ce ON ce.webhook_log_id = i.webhook_log_id
-  WHERE ce.id IS NULL
+  WHERE i.webhook_log_id IS NULL
+    OR NOT EXISTS (SELECT 1 FROM call_events ce WHERE ce.webhook_log_id = i.webhook_log_id)
 ),
 ${MAP_FIELDS.map(mapFold).join(',\n')},
 folded AS (
   SELECT f.connection_id, f.external_id, min(f.provider) AS provider, max(f.occurred_at) AS last_event_at,
+    max(f.occurred_at) FILTER (WHERE f.source = 'sync') AS last_synced_at,
     ${folded.join(',\n    ')}
   FROM fresh f
   GROUP BY f.connection_id, f.external_id

@@ -1,5 +1,5 @@
 import { CALL_STATUS_STAGE, type CallStatus } from '@switchboard/core';
-import type { CallRow } from '@switchboard/persistence';
+import type { ComparedCallRow } from '@switchboard/persistence';
 import { SCALAR_FIELDS, type CallEventRow, type ScalarField } from '@switchboard/pipeline';
 
 /** One field on which the provider's record and the stored call disagree. */
@@ -20,7 +20,7 @@ const COMPARED_FIELDS = SCALAR_FIELDS.filter((f) => f.kind !== 'jsonb');
  * with the stored call. Only fields the provider's record carries are compared: a field it
  * leaves out is "not known", not "empty".
  */
-export function diffCall(theirs: CallEventRow, ours: CallRow): CallDifference[] {
+export function diffCall(theirs: CallEventRow, ours: ComparedCallRow): CallDifference[] {
   const differences: CallDifference[] = [];
   if (theirs.status !== null && theirs.status !== undefined && theirs.status !== ours.status) {
     differences.push({ field: 'status', ours: ours.status, theirs: theirs.status });

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { isFinalStatus, type CallStatus, type NormalizedCall } from '@switchboard/core';
-import { CallRepository, type CallRow } from '@switchboard/persistence';
+import { CallRepository, type ComparedCallRow } from '@switchboard/persistence';
 import {
   CallEventStore,
   StoredCallPublisher,
@@ -113,7 +113,7 @@ export class SyncPageWriter {
     });
     outcome.seenIds = [...rows.keys()];
 
-    const stored = new Map<string, CallRow>(
+    const stored = new Map<string, ComparedCallRow>(
       (await this.calls.findManyByExternalIds(target.connectionId, outcome.seenIds)).map((c) => [
         c.external_id,
         c,
@@ -148,12 +148,16 @@ export class SyncPageWriter {
     }
 
     const written = toWrite.length > 0 ? await this.store.store(toWrite) : [];
-    // The cache and live-stream update (Redis) and the sync stamp (PostgreSQL) do not depend on each
-    // other: overlapped rather than one after the other (see bench/RESULTS.md, "Sync").
+    // Written calls got their last_synced_at in the upsert; only the ones the provider confirmed
+    // unchanged are stamped here (a second write of a just-inserted row would double a backfill's
+    // writes and leave a dead tuple per call). The cache/live update (Redis) and the stamp
+    // (PostgreSQL) do not depend on each other: overlapped (see bench/RESULTS.md, "Sync").
+    const writtenIds = new Set(toWrite.map((row) => String(row.external_id)));
+    const confirmed = outcome.seenIds.filter((id) => stored.has(id) && !writtenIds.has(id));
     await Promise.all([
       written.length > 0 ? this.publisher.publish(written) : undefined,
-      policy !== 'compare'
-        ? this.calls.markSynced(target.connectionId, outcome.seenIds, fetchedAt)
+      policy !== 'compare' && confirmed.length > 0
+        ? this.calls.markSynced(target.connectionId, confirmed, fetchedAt)
         : undefined,
     ]);
     for (const skipped of outcome.skipped.slice(0, 10)) {
