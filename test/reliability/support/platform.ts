@@ -105,6 +105,10 @@ export class Platform {
     const collect = (d: Buffer) => (this.output += d.toString());
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
+    // stop() kills every process; none of them (nor their pipes) may keep Jest running after that.
+    child.unref();
+    (child.stdout as unknown as { unref?: () => void } | null)?.unref?.();
+    (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       child.on('exit', (code, signal) => resolve({ code, signal })),
     );

@@ -73,6 +73,7 @@ export class PrivateRedis {
       ],
       { stdio: 'ignore' },
     );
+    this.child.unref();
     await waitUntil(() => canConnect(this.port), 10_000, `redis-server on ${this.port}`);
   }
 
