@@ -1,4 +1,4 @@
-import { MalformedBodyError, parseWebhookBody } from './webhook-body.js';
+import { MalformedBodyError, parseWebhookBody, queryToObject } from './webhook-body.js';
 
 describe('parseWebhookBody', () => {
   it('parses JSON, including vendor +json types', () => {
@@ -23,5 +23,18 @@ describe('parseWebhookBody', () => {
     expect(() => parseWebhookBody(Buffer.from('a=%zz'), 'application/x-www-form-urlencoded')).toThrow(
       /percent-encoding/,
     );
+  });
+});
+
+describe('queryToObject', () => {
+  it('keeps keys that name Object.prototype members as plain keys', () => {
+    const query = queryToObject(
+      new URLSearchParams('valueOf=&constructor=a&constructor=b&__proto__=x&toString=1'),
+    );
+    expect(query.valueOf).toBe('');
+    expect(query.constructor).toEqual(['a', 'b']);
+    expect(Object.getOwnPropertyDescriptor(query, '__proto__')?.value).toBe('x');
+    expect(Object.getPrototypeOf(query)).toBe(Object.prototype);
+    expect(query.toString).toBe('1');
   });
 });

@@ -31,11 +31,13 @@ export function parseWebhookBody(rawBody: Buffer, contentType: string | undefine
 
 /** URLSearchParams to a plain object; keys that repeat become arrays. */
 export function queryToObject(params: URLSearchParams): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+  // Keys are the sender's: "valueOf", "constructor" or "__proto__" must be plain keys, not the
+  // prototype's members (a "valueOf=" parameter made the ingress answer 500).
+  const out = Object.create(null) as Record<string, string | string[]>;
   for (const [key, value] of params) {
-    const existing = out[key];
+    const existing = Object.hasOwn(out, key) ? out[key] : undefined;
     if (existing === undefined) out[key] = value;
     else out[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
   }
-  return out;
+  return { ...out };
 }
