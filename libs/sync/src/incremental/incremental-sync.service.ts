@@ -6,6 +6,7 @@ import { ConnectionRepository, SyncStatusRepository } from '@switchboard/persist
 import { ConnectionSyncLock } from '../engine/connection-sync-lock.js';
 import { SyncEngine } from '../engine/sync-engine.js';
 import { syncFailure } from '../engine/sync-failure.js';
+import { countSyncPage } from '../metrics/sync-page-metrics.js';
 import { SyncShutdown } from '../engine/sync-shutdown.js';
 import { connectionSyncSettings } from '../schedule/connection-sync-settings.js';
 import { incrementalWindow } from '../window/sync-window.js';
@@ -82,7 +83,7 @@ export class IncrementalSyncService {
           figures.seen += page.seen;
           figures.changed += page.created.length + page.updated.length;
           figures.skipped += page.skipped.length;
-          this.countPage(provider, page.seen, page.created.length, page.updated.length, page.skipped.length);
+          countSyncPage(this.metrics, provider, 'incremental', page);
           await this.status.recordPage(connectionId, cursor);
         },
       });
@@ -107,15 +108,6 @@ export class IncrementalSyncService {
     } finally {
       await held.release();
     }
-  }
-
-  private countPage(provider: string, seen: number, created: number, updated: number, skipped: number): void {
-    this.metrics.syncRecordsProcessed.inc({ provider, type: 'call' }, seen);
-    if (created)
-      this.metrics.syncCallsWritten.inc({ provider, kind: 'incremental', change: 'created' }, created);
-    if (updated)
-      this.metrics.syncCallsWritten.inc({ provider, kind: 'incremental', change: 'updated' }, updated);
-    if (skipped) this.metrics.syncRecordsSkipped.inc({ provider }, skipped);
   }
 }
 

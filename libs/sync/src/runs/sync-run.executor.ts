@@ -12,8 +12,9 @@ import {
 import { SyncEngine } from '../engine/sync-engine.js';
 import { ConnectionSyncLock } from '../engine/connection-sync-lock.js';
 import { syncFailure } from '../engine/sync-failure.js';
+import { countSyncPage } from '../metrics/sync-page-metrics.js';
 import { SyncInterrupted, SyncShutdown } from '../engine/sync-shutdown.js';
-import type { SyncWritePolicy } from '../engine/sync-page-writer.js';
+import type { PageOutcome, SyncWritePolicy } from '../engine/sync-page-writer.js';
 import { connectionSyncSettings } from '../schedule/connection-sync-settings.js';
 import { chunkWindow } from '../window/sync-window.js';
 import { ParallelRunComparer } from './parallel-run.comparer.js';
@@ -90,7 +91,7 @@ export class SyncRunExecutor {
         const window = chunkWindow({ from: run.window_from, to: run.window_to }, run.chunk_seconds, chunk);
         const progress = { pages: 0, seen: 0, created: 0, updated: 0, skipped: 0 };
         const seenIds: string[] = [];
-        const onPage = (page: import('../engine/sync-page-writer.js').PageOutcome) => {
+        const onPage = (page: PageOutcome) => {
           report.addPage(page, chunk);
           if (kind === 'consistency') seenIds.push(...page.seenIds);
           progress.pages++;
@@ -98,14 +99,7 @@ export class SyncRunExecutor {
           progress.created += page.created.length;
           progress.updated += page.updated.length;
           progress.skipped += page.skipped.length;
-          this.countPage(
-            provider,
-            kind,
-            page.seen,
-            page.created.length,
-            page.updated.length,
-            page.skipped.length,
-          );
+          countSyncPage(this.metrics, provider, kind, page);
         };
         if (kind === 'parallel_run') {
           const stopped = await this.parallelRun.compareChunk({
@@ -181,19 +175,5 @@ export class SyncRunExecutor {
       { connection: connectionId, kind: 'field_mismatch' },
       r.fieldMismatches?.total ?? 0,
     );
-  }
-
-  private countPage(
-    provider: string,
-    kind: SyncRunKind,
-    seen: number,
-    created: number,
-    updated: number,
-    skipped: number,
-  ): void {
-    this.metrics.syncRecordsProcessed.inc({ provider, type: 'call' }, seen);
-    if (created) this.metrics.syncCallsWritten.inc({ provider, kind, change: 'created' }, created);
-    if (updated) this.metrics.syncCallsWritten.inc({ provider, kind, change: 'updated' }, updated);
-    if (skipped) this.metrics.syncRecordsSkipped.inc({ provider }, skipped);
   }
 }
