@@ -14,3 +14,16 @@ export async function credentialsAccepted(authenticate: () => Promise<unknown>):
     throw error;
   }
 }
+
+/**
+ * An adapter's answer to "are these credentials accepted?": its own `validateCredentials` when it
+ * has one, else `credentialsAccepted(() => adapter.authenticate())`. Plugins need not write it.
+ */
+export function validateAdapterCredentials(adapter: {
+  authenticate(): Promise<void>;
+  validateCredentials?(): Promise<boolean>;
+}): Promise<boolean> {
+  return adapter.validateCredentials
+    ? adapter.validateCredentials()
+    : credentialsAccepted(() => adapter.authenticate());
+}
