@@ -6,16 +6,20 @@
 //    shuffled (events of one call arrive out of order) and about 10% delivered twice.
 // 2. Starts the worker as a child process (apps/worker/dist/main.js) and times it draining the
 //    queue: events/s and calls/s from the first stored row to the last, and its peak RSS (VmHWM).
-// 3. Times a raw multi-row INSERT ... ON CONFLICT of the same final rows into a copy of `calls`
-//    (best of three, before and again after the worker run; the ratio uses the mean).
+// 3. Times two raw multi-row INSERT ... ON CONFLICT baselines of the same final rows (unnest, 1,000
+//    rows a statement, prepared; best of three, before and again after the worker run; the ratios use
+//    the mean): into a copy of `calls` with all its indexes and jsonb columns, and into a plain calls
+//    table (the scalar columns, only the (connection_id, external_id) key).
 // 4. Checks the worker's table equals the in-order result (the merge rule folded oldest first).
+// Also measures CPU per event: the worker process, the PostgreSQL backends of the benchmark's
+// database (per-process /proc stat, sampled while the worker drains) and the Redis server (shared).
 // Prints the figures and writes them to bench/out/pipeline-<timestamp>.json.
 //
 // Environment: BENCH_ROWS, BENCH_DUPLICATE_RATE, BENCH_SEED, TEST_DATABASE_URL / TEST_REDIS_URL
 // (admin URLs, as the tests use), and any worker variable (WORKER_CONCURRENCY, WORKER_BATCH_SIZE...).
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -155,9 +159,11 @@ async function main(): Promise<void> {
 
     // --- the plain equivalent: the same final rows, multi-row upserts (again after the worker run,
     // since other load on a shared machine moves both numbers)
-    const rawBefore = await rawUpsert(sql, [...generated.expected.values()]);
+    const rawBefore = await rawUpsert(sql, [...generated.expected.values()], CALLS_COPY);
+    const plainBefore = await rawUpsert(sql, [...generated.expected.values()], PLAIN_CALLS);
     log(
-      `raw multi-row INSERT .. ON CONFLICT of the ${generated.expected.size} final rows: ${Math.round(rawBefore.rowsPerSecond)} rows/s`,
+      `raw multi-row INSERT .. ON CONFLICT of the ${generated.expected.size} final rows: ${Math.round(rawBefore.rowsPerSecond)} rows/s ` +
+        `into a copy of calls, ${Math.round(plainBefore.rowsPerSecond)} rows/s into a plain calls table`,
     );
 
     const expected = generated.expected;
@@ -202,16 +208,23 @@ async function main(): Promise<void> {
     });
     await ready;
     const pid = worker.pid as number;
-    const cpuAtStart = { machine: machineTicks(), worker: processTicks(pid) };
+    const redisPid = await redisServerPid(queue);
+    const cpuAtStart = { machine: machineTicks(), worker: processTicks(pid), redis: processTicks(redisPid) };
+    const backends = new BackendCpu(sql, dbName);
+    await backends.sample();
     let peakRss = 0;
+    let polls = 0;
     // Watch the queue, not the table: a count over webhook_logs every 100 ms would itself cost the
     // database a share of the CPU the worker is being measured with.
     for (;;) {
       const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
       peakRss = Math.max(peakRss, vmHwmKb(pid));
       if (Object.values(counts).every((n) => n === 0)) break;
+      // Backends come and go with the worker's pool: look them up every half second.
+      if (++polls % 5 === 0) await backends.sample();
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    await backends.sample();
     // Exact bounds from the rows themselves (the poll above only decides when to stop).
     const { rows: span } = await sql.query<{ first: Date; last: Date; failed: string; processed: string }>(
       `SELECT min(processed_at) AS first, max(processed_at) AS last, count(*) FILTER (WHERE status = 'failed') AS failed,
@@ -224,6 +237,8 @@ async function main(): Promise<void> {
     peakRss = Math.max(peakRss, vmHwmKb(pid));
     const machineEnd = machineTicks();
     const workerCpuMs = (processTicks(pid) - cpuAtStart.worker) * 10; // clock ticks are 10 ms
+    const postgresCpuMs = backends.ticks() * 10;
+    const redisCpuMs = (processTicks(redisPid) - cpuAtStart.redis) * 10;
     const idleShare =
       (machineEnd.idle - cpuAtStart.machine.idle) / (machineEnd.total - cpuAtStart.machine.total);
     // Stop the worker before the baseline runs, so the two never share the machine.
@@ -237,14 +252,24 @@ async function main(): Promise<void> {
         `${Math.round(callsPerSecond)} calls/s; peak RSS ${Math.round(peakRss / 1024)} MB; failed rows ${span[0].failed}`,
     );
     const workerCpuUsPerEvent = (workerCpuMs * 1000) / rows.length;
+    const postgresCpuUsPerEvent = (postgresCpuMs * 1000) / rows.length;
+    const redisCpuUsPerEvent = (redisCpuMs * 1000) / rows.length;
     log(
-      `worker CPU ${Math.round(workerCpuUsPerEvent)} us per event; machine idle during the run ${(idleShare * 100).toFixed(0)}% of ${os.cpus().length} CPUs`,
+      `CPU per event: worker ${Math.round(workerCpuUsPerEvent)} us, PostgreSQL backends ${Math.round(postgresCpuUsPerEvent)} us ` +
+        `(${backends.count} processes), Redis server ${Math.round(redisCpuUsPerEvent)} us (shared with other users); ` +
+        `machine idle during the run ${(idleShare * 100).toFixed(0)}% of ${os.cpus().length} CPUs, load average ${os
+          .loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}`,
     );
-    const rawAfter = await rawUpsert(sql, [...expected.values()]);
+    const rawAfter = await rawUpsert(sql, [...expected.values()], CALLS_COPY);
+    const plainAfter = await rawUpsert(sql, [...expected.values()], PLAIN_CALLS);
     log(
-      `raw multi-row INSERT .. ON CONFLICT again, after the worker: ${Math.round(rawAfter.rowsPerSecond)} rows/s`,
+      `raw multi-row INSERT .. ON CONFLICT again, after the worker: ${Math.round(rawAfter.rowsPerSecond)} rows/s ` +
+        `into a copy of calls, ${Math.round(plainAfter.rowsPerSecond)} rows/s into a plain calls table`,
     );
     const rawRowsPerSecond = (rawBefore.rowsPerSecond + rawAfter.rowsPerSecond) / 2;
+    const plainRowsPerSecond = (plainBefore.rowsPerSecond + plainAfter.rowsPerSecond) / 2;
 
     // --- 3. the worker's table is the in-order result
     const { rows: stored } = await sql.query('SELECT * FROM calls');
@@ -266,10 +291,16 @@ async function main(): Promise<void> {
     );
 
     const ratio = eventsPerSecond / rawRowsPerSecond;
+    const plainRatio = eventsPerSecond / plainRowsPerSecond;
     log(
-      `ratio (worker events/s / mean raw upsert rows/s): ${ratio.toFixed(3)}  [target >= 0.08] ` +
+      `ratio vs the calls copy (worker events/s / mean raw upsert rows/s): ${ratio.toFixed(3)}  [target >= 0.08] ` +
         `(${(eventsPerSecond / rawBefore.rowsPerSecond).toFixed(3)} vs the run before, ${(eventsPerSecond / rawAfter.rowsPerSecond).toFixed(3)} vs the run after)`,
     );
+    log(
+      `ratio vs the plain calls table: ${plainRatio.toFixed(3)}  [target >= 0.10] ` +
+        `(${(eventsPerSecond / plainBefore.rowsPerSecond).toFixed(3)} before, ${(eventsPerSecond / plainAfter.rowsPerSecond).toFixed(3)} after)`,
+    );
+    log(`worker events/s: ${Math.round(eventsPerSecond)}  [target >= 5000]`);
     log(`worker peak RSS: ${Math.round(peakRss / 1024)} MB  [target <= 300]`);
     const result = {
       date: new Date().toISOString(),
@@ -288,13 +319,22 @@ async function main(): Promise<void> {
       callsPerSecond,
       peakRssMb: peakRss / 1024,
       workerCpuUsPerEvent,
+      postgresCpuUsPerEvent,
+      redisCpuUsPerEvent,
       machineIdleShare: idleShare,
+      loadAverage: os.loadavg(),
       rawRowsPerSecond: {
         before: rawBefore.rowsPerSecond,
         after: rawAfter.rowsPerSecond,
         mean: rawRowsPerSecond,
       },
+      plainRowsPerSecond: {
+        before: plainBefore.rowsPerSecond,
+        after: plainAfter.rowsPerSecond,
+        mean: plainRowsPerSecond,
+      },
       ratio,
+      plainRatio,
       identical,
     };
     fs.mkdirSync(path.join(ROOT, 'bench/out'), { recursive: true });
@@ -384,29 +424,48 @@ function generate(connections: Connection[], random: () => number) {
   return { deliveries, unique, calls: expected.size, callsWanted, expected };
 }
 
-/** The plain equivalent: the final rows upserted 1,000 at a time (unnest), into a copy of `calls`. */
-async function rawUpsert(sql: pg.Pool, calls: ReferenceCall[]): Promise<{ rowsPerSecond: number }> {
-  await sql.query('CREATE TABLE bench_raw_calls (LIKE calls INCLUDING ALL)');
-  const columns = [
-    'connection_id',
-    'provider',
-    'external_id',
-    'status',
-    ...SCALAR_FIELDS.map((f) => f.column),
-    ...MAP_FIELDS,
-    'last_event_at',
-  ];
-  const types = [
-    'uuid',
-    'text',
-    'text',
-    'call_status',
-    ...SCALAR_FIELDS.map((f) => (f.kind === 'integer' ? 'int' : f.kind)),
-    ...MAP_FIELDS.map(() => 'jsonb'),
-    'timestamptz',
-  ];
+/** A baseline table: how it is created and which of the reference row's columns it holds. */
+interface BaselineTable {
+  create: string;
+  columns: Array<{ name: string; type: string }>;
+}
+
+const CALL_COLUMNS = [
+  { name: 'connection_id', type: 'uuid' },
+  { name: 'provider', type: 'text' },
+  { name: 'external_id', type: 'text' },
+  { name: 'status', type: 'call_status' },
+  ...SCALAR_FIELDS.map((f) => ({ name: f.column, type: f.kind === 'integer' ? 'int' : f.kind })),
+  ...MAP_FIELDS.map((m) => ({ name: m, type: 'jsonb' })),
+  { name: 'last_event_at', type: 'timestamptz' },
+];
+
+/** A copy of `calls`: the same columns, the same seven indexes, the jsonb columns. */
+const CALLS_COPY: BaselineTable = {
+  create: 'CREATE TABLE bench_raw_calls (LIKE calls INCLUDING ALL)',
+  columns: CALL_COLUMNS,
+};
+
+/** A plain calls table: the scalar columns, no jsonb, no secondary index — only the upsert's key. */
+const PLAIN_CALLS: BaselineTable = {
+  create: `CREATE TABLE bench_raw_calls (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), ${CALL_COLUMNS.filter(
+    (c) => c.type !== 'jsonb',
+  )
+    .map((c) => `${c.name} ${c.type}`)
+    .join(', ')}, UNIQUE (connection_id, external_id))`,
+  columns: CALL_COLUMNS.filter((c) => c.type !== 'jsonb'),
+};
+
+/** The plain equivalent: the final rows upserted 1,000 at a time (unnest, prepared) into `table`. */
+async function rawUpsert(
+  sql: pg.Pool,
+  calls: ReferenceCall[],
+  table: BaselineTable,
+): Promise<{ rowsPerSecond: number }> {
+  await sql.query(table.create);
+  const columns = table.columns.map((c) => c.name);
   const statement = `INSERT INTO bench_raw_calls (${columns.join(', ')})
-    SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
+    SELECT * FROM unnest(${table.columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')})
     ON CONFLICT (connection_id, external_id) DO UPDATE SET ${columns
       .slice(3)
       .map((c) => `${c} = EXCLUDED.${c}`)
@@ -417,8 +476,8 @@ async function rawUpsert(sql: pg.Pool, calls: ReferenceCall[]): Promise<{ rowsPe
   for (let i = 0; i < rows.length; i += 1000) {
     const chunk = rows.slice(i, i + 1000);
     chunks.push(
-      columns.map((c) =>
-        chunk.map((r) => (c === 'tags' || c === 'provider_data' ? JSON.stringify(r[c]) : r[c])),
+      table.columns.map((c) =>
+        chunk.map((r) => (c.type === 'jsonb' ? JSON.stringify(r[c.name]) : r[c.name])),
       ),
     );
   }
@@ -426,12 +485,13 @@ async function rawUpsert(sql: pg.Pool, calls: ReferenceCall[]): Promise<{ rowsPe
   try {
     // Best of three runs into an empty table, each after a warm-up that prepares the statement.
     let best = Infinity;
+    const name = `raw_${createHash('sha1').update(statement).digest('hex').slice(0, 12)}`;
     for (let run = 0; run < 3; run++) {
-      await client.query({ name: 'raw', text: statement, values: chunks[0] });
+      await client.query({ name, text: statement, values: chunks[0] });
       await client.query('TRUNCATE bench_raw_calls');
       await client.query('CHECKPOINT');
       const started = process.hrtime.bigint();
-      for (const values of chunks) await client.query({ name: 'raw', text: statement, values });
+      for (const values of chunks) await client.query({ name, text: statement, values });
       best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e9);
     }
     await client.query('DROP TABLE bench_raw_calls');
@@ -439,6 +499,53 @@ async function rawUpsert(sql: pg.Pool, calls: ReferenceCall[]): Promise<{ rowsPe
   } finally {
     client.release();
   }
+}
+
+/**
+ * CPU used by the PostgreSQL backends of one database (the worker's pool, autovacuum on its
+ * tables), from /proc/<pid>/stat. Backends are sampled repeatedly because pooled connections open
+ * and close during the run: a backend first seen after the start counts from zero.
+ */
+class BackendCpu {
+  private readonly first = new Map<number, number>();
+  private readonly last = new Map<number, number>();
+  private started = false;
+
+  constructor(
+    private readonly sql: pg.Pool,
+    private readonly database: string,
+  ) {}
+
+  async sample(): Promise<void> {
+    const { rows } = await this.sql.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [this.database],
+    );
+    for (const { pid } of rows) {
+      const ticks = processTicks(pid);
+      if (!this.first.has(pid)) this.first.set(pid, this.started ? 0 : ticks);
+      this.last.set(pid, Math.max(ticks, this.last.get(pid) ?? 0));
+    }
+    this.started = true;
+  }
+
+  get count(): number {
+    return this.first.size;
+  }
+
+  /** Clock ticks used since the first sample. */
+  ticks(): number {
+    let total = 0;
+    for (const [pid, start] of this.first) total += (this.last.get(pid) ?? start) - start;
+    return total;
+  }
+}
+
+/** The Redis server's pid, when it runs on this machine (its CPU is then read like the worker's). */
+async function redisServerPid(queue: Queue): Promise<number> {
+  const redis = (await queue.client) as unknown as Redis;
+  const info = await redis.info('server');
+  return Number(/process_id:(\d+)/.exec(info)?.[1] ?? 0);
 }
 
 /** JSON with object keys sorted at every level (jsonb reorders keys; equality must not care). */
