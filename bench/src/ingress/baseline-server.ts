@@ -1,17 +1,23 @@
 /**
- * The baseline of the ingress benchmark: the fastest plain-Node server that does the same job per
+ * The baselines of the ingress benchmark: the fastest plain-Node server that does the same job per
  * request — the same verification (Standard Webhooks HMAC, constant-time, or shared token), one
- * single-row INSERT into webhook_logs and one BullMQ queue.add — with no framework, no batching,
- * no rate limit, no redaction and no duplicate check. Started as its own process by run.ts.
+ * single-row INSERT into webhook_logs and one enqueue — with no framework, no batching, no rate
+ * limit, no redaction and no duplicate check. Started as its own process by run.ts, once per
+ * enqueue kind (BASELINE_ENQUEUE):
+ * - `bullmq`: one BullMQ `queue.add` per request (what the api's jobs cost);
+ * - `lpush`: one Redis `LPUSH` of the job data per request (the cheapest durable hand-off there is:
+ *   the bar the api must clear with everything it does on top).
  *
- * Env: PORT, DATABASE_URL, REDIS_URL, REDIS_PREFIX, BENCH_CONNECTIONS (JSON of BenchConnection[]).
+ * Env: PORT, DATABASE_URL, REDIS_URL, REDIS_PREFIX, BASELINE_ENQUEUE, BENCH_CONNECTIONS (JSON of
+ * BenchConnection[]).
  */
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { standardWebhookKey, verifyStandardWebhook } from '@switchboard/core';
-import type { BenchConnection } from './traffic.js';
+import { baselineListKey, type BenchConnection } from './traffic.js';
 
 const connections = new Map<string, BenchConnection & { key?: Buffer; digest: Buffer }>();
 for (const c of JSON.parse(process.env.BENCH_CONNECTIONS ?? '[]') as BenchConnection[]) {
@@ -26,10 +32,17 @@ const pool = new pg.Pool({
   max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
 });
 const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-const queue = new Queue('webhooks', {
-  connection: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379), enableOfflineQueue: false },
-  prefix: process.env.REDIS_PREFIX,
-});
+const redisOptions = {
+  host: redisUrl.hostname,
+  port: Number(redisUrl.port || 6379),
+  enableOfflineQueue: false,
+};
+const prefix = process.env.REDIS_PREFIX ?? 'bull';
+const enqueueKind = process.env.BASELINE_ENQUEUE === 'lpush' ? 'lpush' : 'bullmq';
+const queue =
+  enqueueKind === 'bullmq' ? new Queue('webhooks', { connection: redisOptions, prefix }) : undefined;
+const redis = enqueueKind === 'lpush' ? new Redis(redisOptions) : undefined;
+const lpushKey = baselineListKey(prefix);
 
 const INSERT = `INSERT INTO webhook_logs (id, connection_id, provider, event_type, event_id, method, content_type, query,
   headers, raw_body, source_ip, verification, status, http_status, received_at)
@@ -79,11 +92,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, rawBody: Buffer
     'baseline',
     receivedAt,
   ]);
-  await queue.add(
-    c.provider,
-    { webhookLogId: id, connectionId: c.id, provider: c.provider, receivedAt: receivedAt.toISOString() },
-    { jobId: id },
-  );
+  const job = {
+    webhookLogId: id,
+    connectionId: c.id,
+    provider: c.provider,
+    receivedAt: receivedAt.toISOString(),
+  };
+  if (queue) await queue.add(c.provider, job, { jobId: id });
+  else await (redis as Redis).lpush(lpushKey, JSON.stringify(job));
   reply(res, 202, { id, status: 'queued' });
 }
 
@@ -102,7 +118,7 @@ server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
 
 const stop = () => {
   server.close();
-  void Promise.allSettled([pool.end(), queue.close()]).then(() => process.exit(0));
+  void Promise.allSettled([pool.end(), queue?.close(), redis?.quit()]).then(() => process.exit(0));
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

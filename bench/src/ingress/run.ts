@@ -1,20 +1,21 @@
 /**
- * `npm run bench:ingress`: the webhook ingress against its plain-Node baseline, in one run, on
- * loopback only, for a bounded time (about BENCH_ROUNDS x 2 x BENCH_DURATION seconds plus setup).
+ * `npm run bench:ingress`: the webhook ingress against its two plain-Node baselines, in one run, on
+ * loopback only, for a bounded time (about BENCH_ROUNDS x 3 x BENCH_DURATION seconds plus setup).
  *
  * 1. A fresh bench database (migrated) and Redis prefixes of their own.
  * 2. The api (built dist) as a child process, logging off; BENCH_WEBHOOK_CONNECTIONS connections
  *    created through its REST API: half TrackDrive with Standard Webhooks HMAC, half Ringba with a
  *    shared token (default rate limit on).
- * 3. The baseline (bare node:http: same verification, one INSERT, one queue.add per request) as a
- *    child process on the same database and connections.
- * 4. A warm-up of each, then BENCH_ROUNDS rounds; each round runs both for BENCH_DURATION seconds
- *    with autocannon (BENCH_CONCURRENCY connections, the same request mix), alternating which goes
- *    first, so that load from anything else on the machine falls on both alike. Before each run
+ * 3. The baselines (bare node:http: same verification, one INSERT and one enqueue per request), as
+ *    child processes on the same database and connections: `bullmq` enqueues with one BullMQ
+ *    queue.add, `lpush` with one Redis LPUSH (the cheaper, stricter bar).
+ * 4. A warm-up of each, then BENCH_ROUNDS rounds; each round runs all three for BENCH_DURATION
+ *    seconds with autocannon (BENCH_CONCURRENCY connections, the same request mix), rotating which
+ *    goes first, so that load from anything else on the machine falls on all alike. Before each run
  *    webhook_logs is emptied; after it every id acknowledged with a 2xx is looked up in
  *    webhook_logs, so a lost acknowledged event is counted.
- * 5. Prints accepted/s, p50/p99 latency, the ratio api/baseline, CPU per webhook and the loss
- *    check; writes bench/out/ingress.json. Exits 1 when an acknowledged event is missing.
+ * 5. Prints accepted/s, p50/p99 latency, the ratios api/bullmq and api/lpush, CPU per webhook and
+ *    the loss check; writes bench/out/ingress.json. Exits 1 when an acknowledged event is missing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -26,7 +27,8 @@ import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import pg from 'pg';
 import { migrate } from '@switchboard/persistence';
-import { nextRequest, type BenchConnection } from './traffic.js';
+import { Redis } from 'ioredis';
+import { baselineListKey, nextRequest, type BenchConnection } from './traffic.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -38,6 +40,7 @@ const ADMIN_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postg
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DB_NAME = 'sb_bench_ingress';
 const ADMIN_TOKEN = randomBytes(24).toString('hex');
+const LOAD_AT_START = os.loadavg().map((l) => Number(l.toFixed(2)));
 
 interface RunResult {
   target: string;
@@ -78,6 +81,7 @@ async function main(): Promise<void> {
   const run = randomBytes(3).toString('hex');
   const apiPrefix = `sbbench-api-${run}`;
   const basePrefix = `sbbench-base-${run}`;
+  const lpushPrefix = `sbbench-lpush-${run}`;
 
   const apiPort = await freePort();
   // e.g. BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the api under load
@@ -127,16 +131,20 @@ async function main(): Promise<void> {
     });
   }
 
-  const basePort = await freePort();
-  const baseline = start('baseline', 'node', [path.join(import.meta.dirname, 'baseline-server.js')], {
-    PORT: String(basePort),
-    DATABASE_URL: dbUrl,
-    REDIS_URL,
-    REDIS_PREFIX: basePrefix,
-    BENCH_CONNECTIONS: JSON.stringify(connections),
-  });
-  const baseUrl = `http://127.0.0.1:${basePort}`;
-  await waitFor(`${baseUrl}/webhooks/none/none`, baseline, 404);
+  const startBaseline = async (enqueue: 'bullmq' | 'lpush', prefix: string) => {
+    const port = await freePort();
+    const child = start(enqueue, 'node', [path.join(import.meta.dirname, 'baseline-server.js')], {
+      PORT: String(port),
+      DATABASE_URL: dbUrl,
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      BASELINE_ENQUEUE: enqueue,
+      BENCH_CONNECTIONS: JSON.stringify(connections),
+    });
+    const url = `http://127.0.0.1:${port}`;
+    await waitFor(`${url}/webhooks/none/none`, child, 404);
+    return { url, prefix, pid: child.pid, runs: [] as RunResult[] };
+  };
 
   process.stdout.write(
     `ingress bench: ${ROUNDS} rounds x ${DURATION}s per target after ${WARMUP}s warm-up each, ` +
@@ -144,18 +152,19 @@ async function main(): Promise<void> {
       `(half HMAC-signed JSON POST, half tokened GET pixels)\n`,
   );
   const targets = {
-    baseline: { url: baseUrl, prefix: basePrefix, pid: baseline.pid, runs: [] as RunResult[] },
+    bullmq: await startBaseline('bullmq', basePrefix),
+    lpush: await startBaseline('lpush', lpushPrefix),
     api: { url: apiUrl, prefix: apiPrefix, pid: api.pid, runs: [] as RunResult[] },
   };
+  const names = ['bullmq', 'lpush', 'api'] as const;
   for (const target of Object.values(targets)) await load(target.url, connections, WARMUP, []);
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? (['baseline', 'api'] as const) : (['api', 'baseline'] as const);
+    // Each target goes first, second and last in turn, so outside load falls on all alike.
+    const order = names.map((_, i) => names[(i + round) % names.length]);
     for (const name of order) {
       const target = targets[name];
       await sql.query('TRUNCATE webhook_logs');
-      const queue = new Queue('webhooks', { connection: redisConnection(), prefix: target.prefix });
-      await queue.obliterate({ force: true }).catch(() => undefined);
-      await queue.close();
+      await emptyQueue(target.prefix);
       const ids: string[] = [];
       const before = {
         server: cpuMs(target.pid),
@@ -182,13 +191,16 @@ async function main(): Promise<void> {
     }
   }
 
-  const base = summarize(targets.baseline.runs);
+  const base = summarize(targets.bullmq.runs);
+  const lpush = summarize(targets.lpush.runs);
   const apiSummary = summarize(targets.api.runs);
-  const roundRatios = targets.api.runs.map(
-    (r, i) => r.acceptedPerSecond / targets.baseline.runs[i].acceptedPerSecond,
-  );
+  const roundRatios = (baseline: RunResult[]) =>
+    targets.api.runs.map((r, i) => Number((r.acceptedPerSecond / baseline[i].acceptedPerSecond).toFixed(3)));
   const ratio = apiSummary.acceptedPerSecond / base.acceptedPerSecond;
-  const missing = [...targets.baseline.runs, ...targets.api.runs].reduce((n, r) => n + r.missing, 0);
+  const lpushRatio = apiSummary.acceptedPerSecond / lpush.acceptedPerSecond;
+  const missing = names.reduce((n, name) => n + targets[name].runs.reduce((m, r) => m + r.missing, 0), 0);
+  /** api CPU per webhook in µs (ms per 1,000 is µs per one). */
+  const apiCpuMicros = apiSummary.serverCpuMsPer1000;
   const summary = {
     date: new Date().toISOString(),
     machine: {
@@ -204,22 +216,37 @@ async function main(): Promise<void> {
       concurrency: CONCURRENCY,
       webhookConnections: WEBHOOK_CONNECTIONS,
     },
+    loadAverageAtStart: LOAD_AT_START,
+    loadAverageAtEnd: os.loadavg().map((l) => Number(l.toFixed(2))),
     baseline: base,
+    lpushBaseline: lpush,
     api: apiSummary,
     ratio: Number(ratio.toFixed(3)),
-    roundRatios: roundRatios.map((r) => Number(r.toFixed(3))),
-    runs: { baseline: targets.baseline.runs, api: targets.api.runs },
+    roundRatios: roundRatios(targets.bullmq.runs),
+    lpushRatio: Number(lpushRatio.toFixed(3)),
+    lpushRoundRatios: roundRatios(targets.lpush.runs),
+    apiCpuMicrosPerWebhook: apiCpuMicros,
+    runs: { baseline: targets.bullmq.runs, lpushBaseline: targets.lpush.runs, api: targets.api.runs },
     targets: {
       ratioAtLeast1: ratio >= 1,
+      lpushRatioAtLeast1: lpushRatio >= 1,
       p99AtMost50ms: apiSummary.p99MsMedian <= 50,
+      apiCpuAtMost200Micros: apiCpuMicros !== undefined && apiCpuMicros <= 200,
       noAcknowledgedEventMissing: missing === 0,
     },
   };
+  const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
   process.stdout.write(
-    `\n${summaryLine('baseline', base)}${summaryLine('api', apiSummary)}` +
-      `ratio api/baseline (accepted/s): ${ratio.toFixed(2)} (per round: ${summary.roundRatios.join(', ')})\n` +
-      `targets: ratio >= 1.0 ${summary.targets.ratioAtLeast1 ? 'met' : 'NOT met'}; ` +
-      `api p99 <= 50 ms ${summary.targets.p99AtMost50ms ? 'met' : 'NOT met'}; ` +
+    `\n${summaryLine('bullmq', base)}${summaryLine('lpush', lpush)}${summaryLine('api', apiSummary)}` +
+      `ratio api/bullmq baseline (accepted/s): ${ratio.toFixed(2)} (per round: ${summary.roundRatios.join(', ')})\n` +
+      `ratio api/lpush baseline (accepted/s): ${lpushRatio.toFixed(2)} (per round: ${summary.lpushRoundRatios.join(', ')})\n` +
+      `api CPU per webhook: ${apiCpuMicros ?? '-'} µs (bullmq baseline ${base.serverCpuMsPer1000 ?? '-'} µs, ` +
+      `lpush baseline ${lpush.serverCpuMsPer1000 ?? '-'} µs)\n` +
+      `load average at start ${LOAD_AT_START.join(' ')}, at end ${summary.loadAverageAtEnd.join(' ')}\n` +
+      `targets: api/bullmq >= 1.0 ${met(summary.targets.ratioAtLeast1)}; ` +
+      `api/lpush >= 1.0 ${met(summary.targets.lpushRatioAtLeast1)}; ` +
+      `api p99 <= 50 ms ${met(summary.targets.p99AtMost50ms)}; ` +
+      `api CPU <= 200 µs/webhook ${met(summary.targets.apiCpuAtMost200Micros)}; ` +
       `acknowledged events missing: ${missing}\n`,
   );
   fs.mkdirSync(path.join(ROOT, 'bench/out'), { recursive: true });
@@ -228,11 +255,7 @@ async function main(): Promise<void> {
 
   await sql.end();
   await stopChildren();
-  for (const prefix of [apiPrefix, basePrefix]) {
-    const queue = new Queue('webhooks', { connection: redisConnection(), prefix });
-    await queue.obliterate({ force: true }).catch(() => undefined);
-    await queue.close();
-  }
+  for (const prefix of [apiPrefix, basePrefix, lpushPrefix]) await emptyQueue(prefix);
   await admin(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
   if (!summary.targets.noAcknowledgedEventMissing) process.exitCode = 1;
 }
@@ -300,8 +323,10 @@ async function check(
     storedOfAcknowledged: stored,
     missing: unique.length - stored,
   };
+  const list = new Redis(redisConnection());
   const queue = new Queue('webhooks', { connection: redisConnection(), prefix });
   try {
+    const pushed = await list.llen(baselineListKey(prefix));
     const counts = await queue.getJobCounts(
       'waiting',
       'delayed',
@@ -310,9 +335,10 @@ async function check(
       'failed',
       'prioritized',
     );
-    out.jobs = Object.values(counts).reduce((a, b) => a + b, 0);
+    out.jobs = pushed + Object.values(counts).reduce((a, b) => a + b, 0);
   } finally {
     await queue.close();
+    list.disconnect();
   }
   if (withJobs) {
     const { rows } = await sql.query<{ n: string }>(
@@ -369,11 +395,21 @@ function summarize(runs: RunResult[]): TargetSummary {
   };
 }
 
+/** Removes a target's BullMQ queue and the lpush baseline's list. */
+async function emptyQueue(prefix: string): Promise<void> {
+  const queue = new Queue('webhooks', { connection: redisConnection(), prefix });
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  await queue.close();
+  const list = new Redis(redisConnection());
+  await list.del(baselineListKey(prefix));
+  list.disconnect();
+}
+
 function summaryLine(name: string, s: TargetSummary): string {
   return (
     `${name.padEnd(9)} accepted/s ${String(s.acceptedPerSecond).padStart(6)}  p50 ${s.p50MsMedian} ms  ` +
     `p99 ${s.p99MsMedian} ms (worst round ${s.p99MsWorst} ms)  2xx ${s.ok2xx}  non-2xx ${s.non2xx}  missing ${s.missing}  ` +
-    `server CPU ${s.serverCpuMsPer1000 ?? '-'} ms/1000  PG+Redis CPU ${s.storageCpuMsPer1000 ?? '-'} ms/1000  ` +
+    `server CPU ${s.serverCpuMsPer1000 ?? '-'} µs/webhook  PG+Redis CPU ${s.storageCpuMsPer1000 ?? '-'} µs/webhook  ` +
     `rows/INSERT ${s.rowsPerInsert}\n`
   );
 }
@@ -384,8 +420,8 @@ function line(r: RunResult): string {
     `p99 ${String(r.p99Ms).padStart(4)} ms  max ${String(r.maxMs).padStart(5)} ms  2xx ${r.ok2xx}  non-2xx ${r.non2xx}  ` +
     `errors ${r.errors}  stored/acknowledged ${r.storedOfAcknowledged}/${r.acknowledged}  jobs ${r.jobs ?? '-'}` +
     `${r.rowsWaitingForRelay !== undefined ? `  rows waiting for relay ${r.rowsWaitingForRelay}` : ''}` +
-    `${r.serverCpuMsPer1000 !== undefined ? `  server CPU ${r.serverCpuMsPer1000} ms/1000` : ''}` +
-    `  rows/INSERT ${r.rowsPerInsert ?? '-'}  PG+Redis CPU ${r.storageCpuMsPer1000 ?? '-'} ms/1000  load generator CPU ${r.loadGeneratorCpuMsPer1000 ?? '-'} ms/1000  machine idle ${r.machineIdle ?? '-'}\n`
+    `${r.serverCpuMsPer1000 !== undefined ? `  server CPU ${r.serverCpuMsPer1000} µs/webhook` : ''}` +
+    `  rows/INSERT ${r.rowsPerInsert ?? '-'}  PG+Redis CPU ${r.storageCpuMsPer1000 ?? '-'} µs/webhook  load generator CPU ${r.loadGeneratorCpuMsPer1000 ?? '-'} µs/webhook  machine idle ${r.machineIdle ?? '-'}\n`
   );
 }
 

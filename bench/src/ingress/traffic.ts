@@ -10,6 +10,11 @@ export interface BenchConnection {
   secret: string;
 }
 
+/** The Redis list the `lpush` baseline pushes its jobs to (run.ts counts and empties it). */
+export function baselineListKey(prefix: string): string {
+  return `${prefix}:webhooks:lpush`;
+}
+
 export interface BenchRequest {
   method: 'GET' | 'POST';
   path: string;
