@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { RedisClient } from '@switchboard/cache';
 import { AppConfig } from '@switchboard/config';
-import { ProviderRegistry, type CallTrackingProvider, type ProviderContext } from '@switchboard/core';
+import {
+  ProviderRegistry,
+  type Capability,
+  type ProviderAdapter,
+  type ProviderContext,
+  type WithCapability,
+} from '@switchboard/core';
 import { EnvelopeCipher } from '@switchboard/crypto';
 import { ProviderHttpMetrics } from '@switchboard/metrics';
 import { ConnectionRepository, type ConnectionRecord } from '@switchboard/persistence';
@@ -12,9 +18,17 @@ import { pluginLogger } from './plugin-logger.js';
 
 export interface ConnectionAdapter {
   connection: ConnectionRecord;
-  adapter: CallTrackingProvider;
+  /** The plugin's adapter: ask `capable` for the capability an operation needs. */
+  adapter: ProviderAdapter;
+  /** What the plugin can do (see ProviderRegistry.capabilities). */
+  capabilities: ReadonlySet<Capability>;
   /** Decrypted webhook secrets, newest first. */
   webhookSecrets: string[];
+  /**
+   * The adapter as one with `capability`, or MissingCapabilityError (the API's 501 not_supported)
+   * naming the capability and `operation`.
+   */
+  capable<K extends Capability>(capability: K, operation: string): WithCapability<K>;
 }
 
 /**
@@ -93,12 +107,16 @@ export class ConnectionAdapters {
       logger: pluginLogger(connection.providerType, connection.id),
       now: () => new Date(),
     };
+    const provider = connection.providerType;
+    const adapter = this.registry.createAdapter(provider, context);
     return {
       connection,
-      adapter: this.registry.createAdapter(connection.providerType, context),
+      adapter,
+      capabilities: this.registry.capabilities(provider),
       webhookSecrets: connection.webhookSecrets
         ? this.cipher.decryptJson<string[]>(connection.webhookSecrets)
         : [],
+      capable: (capability, operation) => this.registry.require(provider, adapter, capability, operation),
     };
   }
 }

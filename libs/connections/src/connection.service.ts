@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { CredentialsError, ProviderRegistry, type WebhookTemplate } from '@switchboard/core';
+import {
+  CredentialsError,
+  ProviderRegistry,
+  pluginFeatureFlags,
+  validateAdapterCredentials,
+  type WebhookTemplate,
+} from '@switchboard/core';
 import { EnvelopeCipher } from '@switchboard/crypto';
 import { ConnectionRepository, type ConnectionMode, type ConnectionRecord } from '@switchboard/persistence';
 import { ConnectionAdapters } from './connection-adapters.js';
@@ -70,7 +76,8 @@ export class ConnectionService {
       webhookSecrets: this.cipher.encryptJson([secret]),
       keyId: this.cipher.activeKeyId,
       settings: input.settings ?? {},
-      features: { ...manifest.features },
+      // What the plugin could do when the connection was made (facts and derived capabilities).
+      features: pluginFeatureFlags(manifest),
       ipAllowlist: input.ipAllowlist ?? [],
       mode: input.mode ?? 'live',
     });
@@ -152,8 +159,8 @@ export class ConnectionService {
   /** The exact templates an operator pastes into the provider, built with the newest secret. */
   async webhookTemplates(id: string): Promise<WebhookTemplate[]> {
     const record = await this.record(id);
-    const { adapter, webhookSecrets } = this.adapters.forConnection(record);
-    return adapter.webhookTemplates({
+    const { capable, webhookSecrets } = this.adapters.forConnection(record);
+    return capable('webhooks', 'webhookTemplates').webhookTemplates({
       url: this.adapters.webhookUrl(record.providerType, record.id),
       secret: webhookSecrets[0] ?? '',
     });
@@ -163,7 +170,7 @@ export class ConnectionService {
   async validate(id: string): Promise<{ valid: boolean }> {
     const record = await this.record(id);
     const { adapter } = this.adapters.forConnection(record);
-    return { valid: await adapter.validateCredentials() };
+    return { valid: await validateAdapterCredentials(adapter) };
   }
 
   /**

@@ -3,6 +3,7 @@ export * from './contract/normalized-call.js';
 export * from './contract/webhook.js';
 export * from './contract/provider-context.js';
 export * from './contract/call-tracking-provider.js';
+export * from './contract/capabilities.js';
 export * from './errors/switchboard-error.js';
 export * from './errors/provider-error.js';
 export * from './errors/outage-log.js';

@@ -6,8 +6,8 @@ import {
   connectionWebhookSettings,
   resolveVerificationPolicy,
   verificationKeys,
-  type CallTrackingProvider,
   type VerificationKeys,
+  type WithCapability,
   type WebhookVerificationPolicy,
 } from '@switchboard/core';
 import { ConnectionRepository, type ConnectionRecord } from '@switchboard/persistence';
@@ -19,7 +19,7 @@ export interface IngressConnection {
   provider: string;
   active: boolean;
   shadow: boolean;
-  adapter: CallTrackingProvider;
+  adapter: WithCapability<'webhooks'>;
   policy: WebhookVerificationPolicy;
   keys: VerificationKeys;
   /** 0 = unlimited. */
@@ -132,8 +132,10 @@ export class IngressConnections {
 
   private async load(id: string): Promise<IngressConnection | UnreadableIngressConnection | null> {
     const record = await this.repository.findById(id);
-    // A connection of a provider whose plugin is not loaded cannot be verified or mapped: unknown here.
+    // A connection of a provider whose plugin is not loaded, or has no WebhookReceiver, cannot
+    // verify or map a webhook: unknown here.
     if (!record || !this.registry.has(record.providerType)) return null;
+    if (!this.registry.supports(record.providerType, 'webhooks')) return null;
     try {
       const connection = this.build(record);
       this.secrets.readable(record.id);
@@ -150,7 +152,8 @@ export class IngressConnections {
   }
 
   private build(record: ConnectionRecord): IngressConnection {
-    const { adapter, webhookSecrets } = this.adapters.forConnection(record);
+    const { capable, webhookSecrets } = this.adapters.forConnection(record);
+    const adapter = capable('webhooks', 'webhook');
     const manifest = this.registry.manifest(record.providerType);
     const settings = (record.settings ?? {}) as Record<string, unknown>;
     const policy = resolveVerificationPolicy({

@@ -1,6 +1,10 @@
 import {
-  credentialsAccepted,
   addDecimals,
+  callPage,
+  NO_CAMPAIGN,
+  listItems,
+  mapRows,
+  reportFromHistory,
   MappingError,
   NotSupportedError,
   ProviderError,
@@ -8,22 +12,26 @@ import {
   readInteger,
   readString,
   type CallFilters,
+  type CallLookup,
   type CallPage,
   type CallReport,
-  type CallTrackingProvider,
-  type CallUpdate,
   type Campaign,
+  type CampaignSource,
+  type HistorySource,
   type InboundWebhook,
   type NormalizedCall,
   type NormalizedCallEvent,
   type NumberOptions,
+  type NumberProvisioning,
+  type NumberSource,
+  type ProviderConnection,
   type ProviderContext,
   type ProviderHttpResponse,
-  type SkippedRow,
+  type ReportSource,
   type TrackingNumber,
   type WebhookConfig,
   type WebhookDescription,
-  type WebhookRegistration,
+  type WebhookReceiver,
   type WebhookTemplate,
 } from '@switchboard/plugin-sdk';
 import { linkQuery, parseLinkHeader } from './link-header.js';
@@ -57,8 +65,22 @@ type Query = Record<string, string>;
  * Retreaver adapter, one instance per connection. Every request carries `api_key` and
  * `company_id` as query parameters (Retreaver's only auth), so URLs are never logged or put in
  * errors (the platform's HTTP client already keeps query strings out of its messages).
+ *
+ * Retreaver's Core API has no call update for the account key (buyers post conversions with a
+ * per-call key) and campaign webhooks are added in its UI from the templates: no CallUpdates and
+ * no WebhookRegistrar. It has its own report, so it is a ReportSource.
  */
-export class RetreaverAdapter implements CallTrackingProvider {
+export class RetreaverAdapter
+  implements
+    ProviderConnection,
+    HistorySource,
+    CallLookup,
+    WebhookReceiver,
+    NumberSource,
+    NumberProvisioning,
+    CampaignSource,
+    ReportSource
+{
   private readonly baseUrl: string;
 
   constructor(private readonly ctx: ProviderContext<RetreaverCredentials>) {
@@ -71,10 +93,6 @@ export class RetreaverAdapter implements CallTrackingProvider {
   async authenticate(): Promise<void> {
     const from = new Date(this.ctx.now().getTime() - 3_600_000);
     await this.get(PATHS.calls, 'auth.check', { created_at_start: rfc3339(from), per_page: '1' });
-  }
-
-  async validateCredentials(): Promise<boolean> {
-    return credentialsAccepted(() => this.authenticate());
   }
 
   // ---- calls -------------------------------------------------------------------------------
@@ -106,45 +124,29 @@ export class RetreaverAdapter implements CallTrackingProvider {
         };
     const response = await this.get(PATHS.calls, 'calls.list', query);
     const rows = listBody(response, 'calls.list');
-    const calls: NormalizedCall[] = [];
-    const skipped: SkippedRow[] = [];
-    rows.forEach((row, index) => {
-      const call = unwrap(row, 'call');
-      try {
+    const mapped = mapRows(
+      rows,
+      (row) => {
+        const call = unwrap(row, 'call');
         if (!call) throw new MappingError(PROVIDER, 'row is not a {"call": {...}} object');
-        calls.push(mapCallRecord(call));
-      } catch (error) {
-        if (!(error instanceof MappingError)) throw error;
-        const externalId = call ? readString(call.uuid) : undefined;
-        skipped.push({ index, ...(externalId ? { externalId } : {}), reason: error.message });
-      }
-    });
-    if (skipped.length > 0) {
-      this.ctx.logger.warn('retreaver calls page had rows that could not be mapped; skipped them', {
+        return mapCallRecord(call);
+      },
+      (row) => {
+        const call = unwrap(row, 'call');
+        return call ? readString(call.uuid) : undefined;
+      },
+    );
+    const next = rows.length > 0 ? nextQuery(response, query) : undefined;
+    return callPage(mapped, {
+      nextCursor: next ? encodeCursor(next) : undefined,
+      logger: this.ctx.logger,
+      logFields: {
         provider: PROVIDER,
         connectionId: this.ctx.connectionId,
         page: query.page,
-        skipped: skipped.length,
-        // Which rows and why (positions, call ids and reasons only: never the rows' data).
-        skippedRows: skipped,
         rows: rows.length,
-      });
-    }
-    const next = rows.length > 0 ? nextQuery(response, query) : undefined;
-    return {
-      calls,
-      nextCursor: next ? encodeCursor(next) : undefined,
-      ...(skipped.length > 0 ? { skipped } : {}),
-    };
-  }
-
-  /** Retreaver documents no API for changing a call's conversion or revenue with the account key. */
-  async updateCall(_externalId: string, _update: CallUpdate): Promise<NormalizedCall> {
-    throw new NotSupportedError(
-      PROVIDER,
-      'updateCall',
-      'the Core API has no documented call update; buyers post conversions with the per-call key',
-    );
+      },
+    });
   }
 
   /**
@@ -162,22 +164,6 @@ export class RetreaverAdapter implements CallTrackingProvider {
 
   webhookTemplates(config: WebhookConfig): WebhookTemplate[] {
     return buildWebhookTemplates(config);
-  }
-
-  async registerWebhook(_config: WebhookConfig): Promise<WebhookRegistration> {
-    throw new NotSupportedError(
-      PROVIDER,
-      'registerWebhook',
-      'campaign webhooks are added in the Retreaver UI; paste the templates from webhookTemplates()',
-    );
-  }
-
-  async unregisterWebhook(_registrationId: string): Promise<void> {
-    throw new NotSupportedError(
-      PROVIDER,
-      'unregisterWebhook',
-      'remove the campaign webhook in the Retreaver UI',
-    );
   }
 
   describeWebhook(request: InboundWebhook): WebhookDescription {
@@ -311,63 +297,18 @@ export class RetreaverAdapter implements CallTrackingProvider {
   }
 
   private mapAll<T>(rows: unknown[], map: (row: RetreaverRecord) => T, what: string): T[] {
-    const out: T[] = [];
-    let skipped = 0;
-    for (const row of rows) {
-      try {
-        if (!isRecord(row)) throw new MappingError(PROVIDER, `${what} row is not an object`);
-        out.push(map(row));
-      } catch (error) {
-        if (!(error instanceof MappingError)) throw error;
-        skipped++;
-      }
-    }
-    if (skipped > 0) {
-      this.ctx.logger.warn(`retreaver ${what} list had rows that could not be mapped; skipped them`, {
-        provider: PROVIDER,
-        connectionId: this.ctx.connectionId,
-        skipped,
-      });
-    }
-    return out;
+    const mapped = mapRows(rows, (row) => {
+      if (!isRecord(row)) throw new MappingError(PROVIDER, `${what} row is not an object`);
+      return map(row);
+    });
+    return listItems(mapped, `retreaver ${what}`, this.ctx.logger, {
+      provider: PROVIDER,
+      connectionId: this.ctx.connectionId,
+    });
   }
 
-  private async computedReport(from: Date, to: Date): Promise<CallReport> {
-    const report: CallReport = {
-      from,
-      to,
-      totalCalls: 0,
-      connectedCalls: 0,
-      convertedCalls: 0,
-      revenue: '0.0000',
-      payout: '0.0000',
-    };
-    const campaigns = new Map<string, NonNullable<CallReport['byCampaign']>[number]>();
-    await this.eachCall(from, to, (call) => {
-      report.totalCalls++;
-      if (isConnected(call)) report.connectedCalls++;
-      if (call.converted) report.convertedCalls++;
-      report.revenue = addDecimals(report.revenue, call.revenue);
-      report.payout = addDecimals(report.payout, call.payout);
-      const id = call.campaignExternalId ?? '';
-      const row = campaigns.get(id) ?? {
-        campaignExternalId: id,
-        campaignName: call.campaignName,
-        calls: 0,
-        converted: 0,
-        revenue: '0.0000',
-        payout: '0.0000',
-      };
-      row.calls++;
-      if (call.converted) row.converted++;
-      row.revenue = addDecimals(row.revenue, call.revenue);
-      row.payout = addDecimals(row.payout, call.payout);
-      row.campaignName ??= call.campaignName;
-      campaigns.set(id, row);
-    });
-    report.byCampaign = [...campaigns.values()].map((row) => (row.campaignName ? row : dropName(row)));
-    report.providerData = { source: 'calls' };
-    return report;
+  private computedReport(from: Date, to: Date): Promise<CallReport> {
+    return reportFromHistory(this, from, to, { pageSize: MAX_PAGE_SIZE, providerData: { source: 'calls' } });
   }
 
   private async providerReport(from: Date, to: Date): Promise<CallReport> {
@@ -399,13 +340,11 @@ export class RetreaverAdapter implements CallTrackingProvider {
     const sumInt = (key: string) => rows.reduce((n, row) => n + (readInteger(row[key]) ?? 0), 0);
     const hasConnected =
       rows.length > 0 && rows.every((row) => readInteger(row.connected_count) !== undefined);
-    let connectedCalls = sumInt('connected_count');
-    if (!hasConnected && rows.length > 0) {
-      connectedCalls = 0;
-      await this.eachCall(from, to, (call) => {
-        if (isConnected(call)) connectedCalls++;
-      });
-    }
+    // The report has no connected count for some accounts: count it from the calls then.
+    const connectedCalls =
+      hasConnected || rows.length === 0
+        ? sumInt('connected_count')
+        : (await this.computedReport(from, to)).connectedCalls;
     return {
       from,
       to,
@@ -415,7 +354,7 @@ export class RetreaverAdapter implements CallTrackingProvider {
       revenue: addDecimals(...rows.map((row) => readDecimal(row.revenue))),
       payout: addDecimals(...rows.map((row) => readDecimal(row.payout))),
       byCampaign: rows.map((row) => {
-        const id = readString(row.id) ?? readString(row.facet_name) ?? '';
+        const id = readString(row.id) ?? readString(row.facet_name) ?? NO_CAMPAIGN;
         const name = readString(row.facet_name);
         return {
           campaignExternalId: id,
@@ -429,15 +368,6 @@ export class RetreaverAdapter implements CallTrackingProvider {
       providerData: { source: 'provider', rows },
     };
   }
-
-  private async eachCall(from: Date, to: Date, visit: (call: NormalizedCall) => void): Promise<void> {
-    let cursor: string | undefined;
-    do {
-      const page = await this.getCalls({ from, to, pageSize: MAX_PAGE_SIZE }, cursor);
-      page.calls.forEach(visit);
-      cursor = page.nextCursor;
-    } while (cursor);
-  }
 }
 
 /** RFC 3339 at whole seconds, the precision Retreaver's docs show. */
@@ -448,17 +378,6 @@ export function rfc3339(date: Date): string {
 function pageSize(requested: number | undefined): number {
   if (!requested || !Number.isFinite(requested) || requested < 1) return DEFAULT_PAGE_SIZE;
   return Math.min(Math.floor(requested), MAX_PAGE_SIZE);
-}
-
-function isConnected(call: NormalizedCall): boolean {
-  const flag = (call.providerData as { connected?: unknown }).connected;
-  if (typeof flag === 'boolean') return flag;
-  return call.status === 'completed' || call.status === 'in_progress' || call.converted === true;
-}
-
-function dropName<T extends { campaignName?: string }>(row: T): T {
-  const { campaignName: _drop, ...rest } = row;
-  return rest as T;
 }
 
 function listBody(response: ProviderHttpResponse, endpoint: string): unknown[] {

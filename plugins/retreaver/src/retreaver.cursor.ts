@@ -1,4 +1,4 @@
-import { ProviderError } from '@switchboard/plugin-sdk';
+import { cursorCodec } from '@switchboard/plugin-sdk';
 import { CREDENTIAL_QUERY_PARAMS, PROVIDER } from './retreaver.constants.js';
 
 /**
@@ -12,33 +12,30 @@ export interface RetreaverCursor {
   query: Record<string, string>;
 }
 
-const PREFIX = 'rt1.';
+const isCredential = (key: string) => (CREDENTIAL_QUERY_PARAMS as readonly string[]).includes(key);
+
+const codec = cursorCodec<RetreaverCursor>({
+  provider: PROVIDER,
+  prefix: 'rt1.',
+  write: ({ query }) => ({ q: query }),
+  read: (payload) => {
+    const q = (payload as { q?: unknown } | null)?.q;
+    if (!q || typeof q !== 'object' || Array.isArray(q)) return undefined;
+    const query: Record<string, string> = {};
+    for (const [key, value] of Object.entries(q as Record<string, unknown>)) {
+      if (typeof value !== 'string') return undefined;
+      if (!isCredential(key)) query[key] = value;
+    }
+    return { query };
+  },
+});
 
 export function encodeCursor(query: Record<string, string>): string {
-  const clean: Record<string, string> = {};
-  for (const [key, value] of Object.entries(query)) {
-    if (!(CREDENTIAL_QUERY_PARAMS as readonly string[]).includes(key)) clean[key] = value;
-  }
-  return PREFIX + Buffer.from(JSON.stringify({ q: clean }), 'utf8').toString('base64url');
+  return codec.encode({
+    query: Object.fromEntries(Object.entries(query).filter(([key]) => !isCredential(key))),
+  });
 }
 
 export function decodeCursor(cursor: string): RetreaverCursor {
-  const invalid = () =>
-    new ProviderError(PROVIDER, 'invalid_cursor', false, 'retreaver cursor is not one this plugin issued');
-  if (!cursor.startsWith(PREFIX)) throw invalid();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor.slice(PREFIX.length), 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  const q = (parsed as { q?: unknown } | null)?.q;
-  if (!q || typeof q !== 'object' || Array.isArray(q)) throw invalid();
-  const query: Record<string, string> = {};
-  for (const [key, value] of Object.entries(q as Record<string, unknown>)) {
-    if (typeof value !== 'string') throw invalid();
-    if ((CREDENTIAL_QUERY_PARAMS as readonly string[]).includes(key)) continue;
-    query[key] = value;
-  }
-  return { query };
+  return codec.decode(cursor);
 }

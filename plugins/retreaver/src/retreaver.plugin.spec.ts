@@ -1,4 +1,4 @@
-import { getPluginManifest, validateManifest } from '@switchboard/plugin-sdk';
+import { getPluginManifest, pluginCapabilities, validateManifest } from '@switchboard/plugin-sdk';
 import RetreaverPluginDefault, { RetreaverAdapter, RetreaverCredentials, RetreaverPlugin } from './index.js';
 
 describe('Retreaver plugin manifest', () => {
@@ -15,16 +15,8 @@ describe('Retreaver plugin manifest', () => {
       provider: 'retreaver',
       displayName: 'Retreaver',
       version: '0.1.0',
-      compatibility: '^1.0.0',
-      features: {
-        webhooks: true,
-        realtime: true,
-        numberProvisioning: true,
-        recording: true,
-        transcription: false,
-        webhookRegistration: false,
-        callUpdates: false,
-      },
+      compatibility: '^1.1.0',
+      features: { realtime: true, recording: true, transcription: false },
       secretCredentialFields: ['apiKey'],
       rateLimits: { maxConcurrency: 4 },
       sync: { intervalSeconds: 300, batchSize: 100, lookbackSeconds: 21600 },
@@ -33,5 +25,14 @@ describe('Retreaver plugin manifest', () => {
     });
     expect(manifest!.adapter).toBe(RetreaverAdapter);
     expect(manifest!.credentials).toBe(RetreaverCredentials);
+    expect(pluginCapabilities(manifest!)).toEqual([
+      'webhooks',
+      'history',
+      'callLookup',
+      'numbers',
+      'numberProvisioning',
+      'campaigns',
+      'reports',
+    ]);
   });
 });

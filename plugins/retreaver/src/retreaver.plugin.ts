@@ -6,9 +6,10 @@ import { RetreaverCredentials, SECRET_CREDENTIAL_FIELDS } from './retreaver.cred
 /**
  * The Retreaver plugin. Facts behind the manifest:
  * - realtime: campaign webhooks fire on Start, Selected, answered and at the end of the call.
- * - numberProvisioning: `POST /numbers.json` and `DELETE /numbers/{id}.json` exist.
+ * - number provisioning: `POST /numbers.json` and `DELETE /numbers/{id}.json` exist (the adapter
+ *   implements them; capabilities are read from its methods, not declared).
  * - recording: calls carry `recording_url`; transcription is not exposed.
- * - webhookRegistration / callUpdates: no documented API, so false (NotSupportedError).
+ * - webhook registration / call updates: no documented API, so the adapter has no such methods.
  * - rateLimits: Retreaver publishes no rate, answers 429 to too much concurrency and benchmarks
  *   its own example with 4 threads.
  * - sync: the docs advise polling every 10 minutes; we poll every 5 and re-read 6 hours back,
@@ -20,16 +21,9 @@ import { RetreaverCredentials, SECRET_CREDENTIAL_FIELDS } from './retreaver.cred
   provider: PROVIDER,
   displayName: 'Retreaver',
   version: '0.1.0',
-  compatibility: '^1.0.0',
-  features: {
-    webhooks: true,
-    realtime: true,
-    numberProvisioning: true,
-    recording: true,
-    transcription: false,
-    webhookRegistration: false,
-    callUpdates: false,
-  },
+  compatibility: '^1.1.0',
+  // What the plugin can do is read from RetreaverAdapter's methods; these are facts it cannot show.
+  features: { realtime: true, recording: true, transcription: false },
   credentials: RetreaverCredentials,
   secretCredentialFields: SECRET_CREDENTIAL_FIELDS,
   adapter: RetreaverAdapter,

@@ -1,6 +1,7 @@
 import {
-  credentialsAccepted,
-  sumDecimals,
+  callPage,
+  listItems,
+  mapRows,
   CredentialsError,
   MappingError,
   NotSupportedError,
@@ -9,21 +10,23 @@ import {
   readNumber,
   readString,
   type CallFilters,
+  type CallLookup,
   type CallPage,
-  type CallReport,
-  type CallTrackingProvider,
-  type CallUpdate,
   type Campaign,
+  type CampaignSource,
+  type HistorySource,
   type InboundWebhook,
   type NormalizedCall,
   type NormalizedCallEvent,
   type NumberOptions,
+  type NumberProvisioning,
+  type NumberSource,
+  type ProviderConnection,
   type ProviderContext,
-  type SkippedRow,
   type TrackingNumber,
   type WebhookConfig,
   type WebhookDescription,
-  type WebhookRegistration,
+  type WebhookReceiver,
   type WebhookTemplate,
 } from '@switchboard/plugin-sdk';
 import { RingbaApi } from './ringba.api.js';
@@ -60,8 +63,21 @@ export interface RingbaSettings {
   unlinkOnRelease?: boolean;
 }
 
-/** The Ringba adapter: one instance per connection. */
-export class RingbaAdapter implements CallTrackingProvider {
+/**
+ * The Ringba adapter: one instance per connection. Ringba has no documented call update or pixel
+ * API (pixels are made in its UI from the templates) and no summary report, so the adapter has no
+ * CallUpdates, WebhookRegistrar or ReportSource (reports are computed from the history).
+ */
+export class RingbaAdapter
+  implements
+    ProviderConnection,
+    HistorySource,
+    CallLookup,
+    WebhookReceiver,
+    NumberSource,
+    NumberProvisioning,
+    CampaignSource
+{
   private readonly api: RingbaApi;
 
   constructor(private readonly ctx: ProviderContext<RingbaCredentials>) {
@@ -82,10 +98,6 @@ export class RingbaAdapter implements CallTrackingProvider {
     if (response.status === 404) {
       throw new CredentialsError(RINGBA_PROVIDER, 'ringba does not know this account id (404)', 404);
     }
-  }
-
-  async validateCredentials(): Promise<boolean> {
-    return credentialsAccepted(() => this.authenticate());
   }
 
   /** `POST /{accountId}/calllogs/detail` `{"InboundCallIds": [id]}` (R1). */
@@ -168,62 +180,20 @@ export class RingbaAdapter implements CallTrackingProvider {
     }
     const records: unknown[] = report.records;
     const total = readNumber(report.totalCount);
-    const calls: NormalizedCall[] = [];
-    const skipped: SkippedRow[] = [];
-    records.forEach((record, index) => {
-      const mapped = this.mapListedRecord(record);
-      if ('reason' in mapped) skipped.push({ index, reason: mapped.reason });
+    const mapped = mapRows(records, (record) => {
+      if (!isRecord(record)) throw new MappingError(RINGBA_PROVIDER, 'row is not an object');
+      const call = mapCallRecord(record);
       // reportEnd is inclusive on Ringba's side [I]; our window's end is exclusive.
-      else if (!mapped.call.startedAt || mapped.call.startedAt < filters.to) calls.push(mapped.call);
+      return !call.startedAt || call.startedAt < filters.to ? call : undefined;
     });
-    if (skipped.length > 0) {
-      this.ctx.logger.warn('ringba call log rows skipped: no usable inboundCallId', {
-        provider: RINGBA_PROVIDER,
-        skipped: skipped.length,
-        // Which rows and why (positions and reasons only, never the rows' data).
-        skippedRows: skipped,
-        offset,
-      });
-    }
     const nextOffset = offset + records.length;
     const more = records.length === size && (total === undefined || nextOffset < total);
-    return {
-      calls,
+    return callPage(mapped, {
       nextCursor: more ? encodeCursor({ offset: nextOffset, scope: cursorScope(filters) }) : undefined,
       total,
-      ...(skipped.length > 0 ? { skipped } : {}),
-    };
-  }
-
-  /** A call-log row mapped, or why it could not be (the page reports skipped rows). */
-  private mapListedRecord(record: unknown): { call: NormalizedCall } | { reason: string } {
-    if (!isRecord(record)) return { reason: 'row is not an object' };
-    try {
-      return { call: mapCallRecord(record) };
-    } catch (error) {
-      if (error instanceof MappingError) return { reason: error.message };
-      throw error;
-    }
-  }
-
-  /**
-   * Ringba has call adjustments (`POST /calls/payments`, `/payments/override`...) but the reference
-   * does not document their bodies, so pushing revenue back is not offered.
-   */
-  async updateCall(_externalId: string, _update: CallUpdate): Promise<NormalizedCall> {
-    throw new NotSupportedError(RINGBA_PROVIDER, 'updateCall', 'Ringba has no documented call update API');
-  }
-
-  async registerWebhook(_config: WebhookConfig): Promise<WebhookRegistration> {
-    throw new NotSupportedError(
-      RINGBA_PROVIDER,
-      'registerWebhook',
-      'pixels are created in the Ringba UI (Integrations > Pixels); paste the webhook templates there',
-    );
-  }
-
-  async unregisterWebhook(_registrationId: string): Promise<void> {
-    throw new NotSupportedError(RINGBA_PROVIDER, 'unregisterWebhook', 'remove the pixels in the Ringba UI');
+      logger: this.ctx.logger,
+      logFields: { provider: RINGBA_PROVIDER, offset },
+    });
   }
 
   webhookTemplates(config: WebhookConfig): WebhookTemplate[] {
@@ -322,74 +292,13 @@ export class RingbaAdapter implements CallTrackingProvider {
     return mapCampaign(record);
   }
 
-  /**
-   * Ringba has no summary endpoint in its documented API, so the report is computed by paging the
-   * call log over the window (1,000 calls a page).
-   */
-  async getCallReport(from: Date, to: Date): Promise<CallReport> {
-    const calls: NormalizedCall[] = [];
-    const filters: CallFilters = { from, to, pageSize: RINGBA_MAX_PAGE_SIZE };
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const page = await this.getCalls(filters, cursor);
-      calls.push(...page.calls);
-      cursor = page.nextCursor;
-      pages++;
-    } while (cursor);
-
-    const byCampaign = new Map<string, { name?: string; calls: NormalizedCall[] }>();
-    for (const call of calls) {
-      const key = call.campaignExternalId ?? '';
-      const group = byCampaign.get(key) ?? { name: call.campaignName, calls: [] };
-      group.calls.push(call);
-      byCampaign.set(key, group);
-    }
-    return {
-      from,
-      to,
-      totalCalls: calls.length,
-      connectedCalls: calls.filter(isConnected).length,
-      convertedCalls: calls.filter((c) => c.converted === true).length,
-      revenue: sumDecimals(calls.map((c) => c.revenue)),
-      payout: sumDecimals(calls.map((c) => c.payout)),
-      byCampaign: [...byCampaign.entries()].map(([campaignExternalId, group]) => ({
-        campaignExternalId,
-        campaignName: group.name,
-        calls: group.calls.length,
-        converted: group.calls.filter((c) => c.converted === true).length,
-        revenue: sumDecimals(group.calls.map((c) => c.revenue)),
-        payout: sumDecimals(group.calls.map((c) => c.payout)),
-      })),
-      providerData: { source: 'computed from POST /{accountId}/calllogs', pages },
-    };
-  }
-
   private mapList<T>(rows: unknown[], map: (row: RingbaRecord) => T, what: string): T[] {
-    const out: T[] = [];
-    let skipped = 0;
-    for (const row of rows) {
-      try {
-        if (isRecord(row)) out.push(map(row));
-        else skipped++;
-      } catch (error) {
-        if (!(error instanceof MappingError)) throw error;
-        skipped++;
-      }
-    }
-    if (skipped > 0)
-      this.ctx.logger.warn(`ringba ${what} rows skipped`, { provider: RINGBA_PROVIDER, skipped });
-    return out;
+    const mapped = mapRows(rows, (row) => {
+      if (!isRecord(row)) throw new MappingError(RINGBA_PROVIDER, `${what} row is not an object`);
+      return map(row);
+    });
+    return listItems(mapped, `ringba ${what}`, this.ctx.logger, { provider: RINGBA_PROVIDER });
   }
-}
-
-function isConnected(call: NormalizedCall): boolean {
-  return (
-    call.status === 'completed' ||
-    call.status === 'in_progress' ||
-    call.answeredAt !== undefined ||
-    (call.connectedDurationSeconds ?? 0) > 0
-  );
 }
 
 function listOf(body: unknown, key: string): unknown[] {

@@ -1,4 +1,4 @@
-import { ProviderError, type CallFilters } from '@switchboard/plugin-sdk';
+import { cursorCodec, type CallFilters } from '@switchboard/plugin-sdk';
 import { RINGBA_PROVIDER } from './ringba.constants.js';
 
 /**
@@ -18,30 +18,26 @@ export function cursorScope(filters: CallFilters): string {
   return `${filters.from.getTime()}-${filters.to.getTime()}-${filters.campaignExternalId ?? ''}`;
 }
 
+// No prefix: Ringba cursors stored before the SDK had codecs are base64url JSON with a version field.
+const codec = cursorCodec<RingbaCursor>({
+  provider: RINGBA_PROVIDER,
+  prefix: '',
+  write: (cursor) => ({ v: VERSION, o: cursor.offset, s: cursor.scope }),
+  read: (payload) => {
+    const { v, o, s } = (payload ?? {}) as { v?: unknown; o?: unknown; s?: unknown };
+    if (v !== VERSION || typeof o !== 'number' || !Number.isInteger(o) || o < 0 || typeof s !== 'string')
+      return undefined;
+    return { offset: o, scope: s };
+  },
+});
+
 export function encodeCursor(cursor: RingbaCursor): string {
-  return Buffer.from(JSON.stringify({ v: VERSION, o: cursor.offset, s: cursor.scope })).toString('base64url');
+  return codec.encode(cursor);
 }
 
 export function decodeCursor(value: string, filters: CallFilters): RingbaCursor {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidCursor('it is not a cursor this plugin returned');
-  }
-  const { v, o, s } = (parsed ?? {}) as { v?: unknown; o?: unknown; s?: unknown };
-  if (v !== VERSION || typeof o !== 'number' || !Number.isInteger(o) || o < 0 || typeof s !== 'string') {
-    throw invalidCursor('it is not a cursor this plugin returned');
-  }
-  if (s !== cursorScope(filters)) throw invalidCursor('it belongs to a different window or campaign');
-  return { offset: o, scope: s };
-}
-
-function invalidCursor(why: string): ProviderError {
-  return new ProviderError(
-    RINGBA_PROVIDER,
-    'invalid_cursor',
-    false,
-    `ringba call-log cursor rejected: ${why}`,
-  );
+  const cursor = codec.decode(value);
+  if (cursor.scope !== cursorScope(filters))
+    throw codec.invalid('it belongs to a different window or campaign');
+  return cursor;
 }

@@ -1,4 +1,9 @@
-import { SDK_VERSION, getPluginManifest, validateManifest } from '@switchboard/plugin-sdk';
+import {
+  SDK_VERSION,
+  getPluginManifest,
+  pluginCapabilities,
+  validateManifest,
+} from '@switchboard/plugin-sdk';
 import RingbaPluginDefault, { RingbaAdapter, RingbaCredentials, RingbaPlugin } from './index.js';
 
 describe('RingbaPlugin manifest', () => {
@@ -14,23 +19,26 @@ describe('RingbaPlugin manifest', () => {
     expect(manifest).toMatchObject({
       provider: 'ringba',
       version: '0.1.0',
-      compatibility: '^1.0.0',
+      compatibility: '^1.1.0',
       adapter: RingbaAdapter,
       credentials: RingbaCredentials,
       secretCredentialFields: ['apiToken'],
-      features: {
-        webhooks: true,
-        realtime: true,
-        numberProvisioning: true,
-        recording: true,
-        transcription: false,
-        webhookRegistration: false,
-        callUpdates: false,
-      },
+      features: { realtime: true, recording: true, transcription: false },
       rateLimits: { requestsPerSecond: 5, requestsPerMinute: 80 },
       sync: { intervalSeconds: 300, batchSize: 100, lookbackSeconds: 259_200 },
       webhooks: { schemes: ['token'], tokenQueryParam: 'token' },
       defaultApiBaseUrl: 'https://api.ringba.com/v2',
     });
+  });
+
+  it('implements the capabilities Ringba has: no call updates, webhook registration or own report', () => {
+    expect(pluginCapabilities(manifest!)).toEqual([
+      'webhooks',
+      'history',
+      'callLookup',
+      'numbers',
+      'numberProvisioning',
+      'campaigns',
+    ]);
   });
 });

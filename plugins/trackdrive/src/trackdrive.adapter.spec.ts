@@ -1,5 +1,5 @@
 import {
-  NotSupportedError,
+  capabilitiesOf,
   ProviderError,
   type ProviderContext,
   type ProviderHttpRequest,
@@ -118,8 +118,8 @@ describe('TrackDriveAdapter requests', () => {
     expect(page.skipped?.map((s) => s.index)).toEqual([5, 6]);
     expect(warnings).toEqual([
       [
-        'trackdrive: skipped call rows that could not be mapped',
-        { connectionId: 'c-1', unreadable: 2, rows: 7, skipped: page.skipped },
+        'call rows that could not be mapped were skipped',
+        { connectionId: 'c-1', rows: 7, skipped: 2, skippedRows: page.skipped },
       ],
     ]);
   });
@@ -186,11 +186,10 @@ describe('TrackDriveAdapter requests', () => {
     });
   });
 
-  it('refuses number provisioning and release as not supported', async () => {
-    const { adapter, requests } = scripted(() => ({}));
-    await expect(adapter.provisionNumber({ areaCode: '719' })).rejects.toBeInstanceOf(NotSupportedError);
-    await expect(adapter.releaseNumber('20001')).rejects.toBeInstanceOf(NotSupportedError);
-    expect(requests).toHaveLength(0);
+  it('has no number provisioning (no stubs: TrackDrive has no API to buy numbers)', () => {
+    const { adapter } = scripted(() => ({}));
+    expect(capabilitiesOf(adapter)).not.toContain('numberProvisioning');
+    expect('provisionNumber' in adapter || 'releaseNumber' in adapter).toBe(false);
   });
 
   it('refuses an empty registration id', async () => {

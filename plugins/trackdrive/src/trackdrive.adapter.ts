@@ -1,29 +1,33 @@
 import {
-  credentialsAccepted,
-  addDecimals,
+  callPage,
+  listItems,
+  mapRows,
   CredentialsError,
   MappingError,
-  NotSupportedError,
   ProviderError,
   readInteger,
   readString,
   type CallFilters,
+  type CallLookup,
   type CallPage,
-  type CallReport,
-  type CallTrackingProvider,
   type CallUpdate,
+  type CallUpdates,
   type Campaign,
+  type CampaignSource,
+  type HistorySource,
   type InboundWebhook,
   type NormalizedCall,
   type NormalizedCallEvent,
-  type NumberOptions,
+  type NumberSource,
+  type ProviderConnection,
   type ProviderContext,
   type ProviderHttpRequest,
   type ProviderHttpResponse,
-  type SkippedRow,
   type TrackingNumber,
   type WebhookConfig,
   type WebhookDescription,
+  type WebhookReceiver,
+  type WebhookRegistrar,
   type WebhookRegistration,
   type WebhookTemplate,
 } from '@switchboard/plugin-sdk';
@@ -63,9 +67,21 @@ interface ListEnvelope {
 
 /**
  * TrackDrive adapter, one per connection. Talks to `https://{subdomain}.trackdrive.com/api/v1`
- * (or ctx.apiBaseUrl) with HTTP Basic auth built from the connection's key pair.
+ * (or ctx.apiBaseUrl) with HTTP Basic auth built from the connection's key pair. TrackDrive has
+ * no API to buy or release numbers (its UI does that) and no summary report: no NumberProvisioning
+ * and no ReportSource (reports are computed from the history).
  */
-export class TrackDriveAdapter implements CallTrackingProvider {
+export class TrackDriveAdapter
+  implements
+    ProviderConnection,
+    HistorySource,
+    CallLookup,
+    CallUpdates,
+    WebhookReceiver,
+    WebhookRegistrar,
+    NumberSource,
+    CampaignSource
+{
   private readonly baseUrl: string;
 
   constructor(private readonly ctx: ProviderContext<TrackDriveCredentials>) {
@@ -105,10 +121,6 @@ export class TrackDriveAdapter implements CallTrackingProvider {
     }
   }
 
-  async validateCredentials(): Promise<boolean> {
-    return credentialsAccepted(() => this.authenticate());
-  }
-
   // ---- calls ----------------------------------------------------------------------------------
 
   async getCalls(filters: CallFilters, cursor?: string): Promise<CallPage> {
@@ -128,38 +140,23 @@ export class TrackDriveAdapter implements CallTrackingProvider {
     });
     const { rows, metadata } = readListEnvelope(response.body, ['calls'], 'GET calls');
 
-    const calls: NormalizedCall[] = [];
-    const skipped: SkippedRow[] = [];
-    rows.forEach((row, index) => {
-      const mapped = this.tryMapCallWithReason(row);
-      if ('reason' in mapped) {
-        skipped.push({
-          index,
-          ...(mapped.externalId ? { externalId: mapped.externalId } : {}),
-          reason: mapped.reason,
-        });
-        return;
-      }
-      const call = mapped.call;
-      // TrackDrive's window is whole seconds and inclusive at the end; ours is [from, to).
-      if (call.startedAt && (call.startedAt < filters.from || call.startedAt >= filters.to)) return;
-      if (
-        filters.campaignExternalId &&
-        call.campaignExternalId &&
-        call.campaignExternalId !== filters.campaignExternalId
-      ) {
-        return;
-      }
-      calls.push(call);
-    });
-    if (skipped.length > 0) {
-      this.ctx.logger.warn('trackdrive: skipped call rows that could not be mapped', {
-        connectionId: this.ctx.connectionId,
-        unreadable: skipped.length,
-        skipped,
-        rows: rows.length,
-      });
-    }
+    const mapped = mapRows(
+      rows,
+      (row) => {
+        const record = asRecord(row);
+        if (!record) throw new MappingError(TRACKDRIVE, 'row is not a call object');
+        const call = mapCallRecord(record);
+        // TrackDrive's window is whole seconds and inclusive at the end; ours is [from, to).
+        if (call.startedAt && (call.startedAt < filters.from || call.startedAt >= filters.to))
+          return undefined;
+        const otherOffer =
+          filters.campaignExternalId &&
+          call.campaignExternalId &&
+          call.campaignExternalId !== filters.campaignExternalId;
+        return otherOffer ? undefined : call;
+      },
+      (row) => readString(asRecord(row)?.id),
+    );
 
     let next = readNextCursor(metadata.next_cursor, response.text);
     if (next !== undefined && next === providerCursor) {
@@ -173,11 +170,11 @@ export class TrackDriveAdapter implements CallTrackingProvider {
         connectionId: this.ctx.connectionId,
       });
     }
-    return dropUndefined({
-      calls,
+    return callPage(mapped, {
       nextCursor: next === undefined ? undefined : encodeCursor({ cursor: next }),
       total: readInteger(metadata.total_count) ?? readInteger(metadata.total),
-      skipped: skipped.length > 0 ? skipped : undefined,
+      logger: this.ctx.logger,
+      logFields: { connectionId: this.ctx.connectionId, rows: rows.length },
     });
   }
 
@@ -216,58 +213,6 @@ export class TrackDriveAdapter implements CallTrackingProvider {
     const record = readSingleCall(response.body);
     if (record && readString(record.uuid) === externalId) return mapCallRecord(record);
     return this.getCall(externalId);
-  }
-
-  async getCallReport(from: Date, to: Date): Promise<CallReport> {
-    let totalCalls = 0;
-    let connectedCalls = 0;
-    let convertedCalls = 0;
-    let revenue = '0.0000';
-    let payout = '0.0000';
-    let pages = 0;
-    const byCampaign = new Map<string, NonNullable<CallReport['byCampaign']>[number]>();
-    let cursor: string | undefined;
-    do {
-      const page = await this.getCalls({ from, to, pageSize: TRACKDRIVE_MAX_PAGE_SIZE }, cursor);
-      pages++;
-      for (const call of page.calls) {
-        totalCalls++;
-        if (isConnected(call)) connectedCalls++;
-        if (call.converted) convertedCalls++;
-        revenue = addDecimals(revenue, call.revenue);
-        payout = addDecimals(payout, call.payout);
-        if (call.campaignExternalId) {
-          const row = byCampaign.get(call.campaignExternalId) ?? {
-            campaignExternalId: call.campaignExternalId,
-            campaignName: call.campaignName,
-            calls: 0,
-            converted: 0,
-            revenue: '0.0000',
-            payout: '0.0000',
-          };
-          row.calls++;
-          if (call.converted) row.converted++;
-          row.revenue = addDecimals(row.revenue, call.revenue);
-          row.payout = addDecimals(row.payout, call.payout);
-          row.campaignName ??= call.campaignName;
-          byCampaign.set(call.campaignExternalId, row);
-        }
-      }
-      cursor = page.nextCursor;
-    } while (cursor);
-    return {
-      from,
-      to,
-      totalCalls,
-      connectedCalls,
-      convertedCalls,
-      revenue,
-      payout,
-      byCampaign: [...byCampaign.values()].sort((a, b) =>
-        a.campaignExternalId.localeCompare(b.campaignExternalId),
-      ),
-      providerData: { source: 'computed from GET /api/v1/calls', pages },
-    };
   }
 
   // ---- real time ------------------------------------------------------------------------------
@@ -339,22 +284,6 @@ export class TrackDriveAdapter implements CallTrackingProvider {
 
   // ---- numbers and campaigns ------------------------------------------------------------------
 
-  async provisionNumber(_options: NumberOptions): Promise<TrackingNumber> {
-    throw new NotSupportedError(
-      TRACKDRIVE,
-      'provisionNumber',
-      'TrackDrive has no API to buy numbers (use its UI)',
-    );
-  }
-
-  async releaseNumber(_externalId: string): Promise<void> {
-    throw new NotSupportedError(
-      TRACKDRIVE,
-      'releaseNumber',
-      'TrackDrive has no API to release numbers (use its UI)',
-    );
-  }
-
   async getNumbers(): Promise<TrackingNumber[]> {
     const rows = await this.listPaged('/phone_numbers', ['phone_numbers', 'numbers'], 'phone_numbers.list');
     return this.mapRows(rows, mapPhoneNumber, 'phone number');
@@ -381,51 +310,13 @@ export class TrackDriveAdapter implements CallTrackingProvider {
 
   // ---- internals ------------------------------------------------------------------------------
 
-  /** A row mapped, or why it could not be (a page reports which rows it skipped and why). */
-  private tryMapCallWithReason(
-    row: unknown,
-  ): { call: NormalizedCall } | { reason: string; externalId?: string } {
-    const record = asRecord(row);
-    if (!record) return { reason: 'row is not a call object' };
-    try {
-      return { call: mapCallRecord(record) };
-    } catch (error) {
-      if (error instanceof MappingError) return { reason: error.message, externalId: readString(record.id) };
-      throw error;
-    }
-  }
-
-  private tryMapCall(row: unknown): NormalizedCall | undefined {
-    const record = asRecord(row);
-    if (!record) return undefined;
-    try {
-      return mapCallRecord(record);
-    } catch (error) {
-      if (error instanceof MappingError) return undefined;
-      throw error;
-    }
-  }
-
   private mapRows<T>(rows: unknown[], map: (record: TrackDriveRecord) => T, what: string): T[] {
-    const out: T[] = [];
-    let unreadable = 0;
-    for (const row of rows) {
+    const mapped = mapRows(rows, (row) => {
       const record = asRecord(row);
-      try {
-        if (!record) throw new MappingError(TRACKDRIVE, `${what} row is not an object`);
-        out.push(map(record));
-      } catch (error) {
-        if (!(error instanceof MappingError)) throw error;
-        unreadable++;
-      }
-    }
-    if (unreadable > 0) {
-      this.ctx.logger.warn(`trackdrive: skipped ${what} rows that could not be mapped`, {
-        connectionId: this.ctx.connectionId,
-        unreadable,
-      });
-    }
-    return out;
+      if (!record) throw new MappingError(TRACKDRIVE, `${what} row is not an object`);
+      return map(record);
+    });
+    return listItems(mapped, `trackdrive ${what}`, this.ctx.logger, { connectionId: this.ctx.connectionId });
   }
 
   /**
@@ -550,20 +441,4 @@ function notFound(what: string, id: string): ProviderError {
 /** An answer we cannot read; retryable because it is most often a proxy or maintenance page. */
 function unexpected(what: string, detail: string): ProviderError {
   return new ProviderError(TRACKDRIVE, 'unexpected_response', true, `trackdrive ${what}: ${detail}`);
-}
-
-function isConnected(call: NormalizedCall): boolean {
-  return (
-    call.answeredAt !== undefined ||
-    (call.connectedDurationSeconds ?? 0) > 0 ||
-    call.status === 'completed' ||
-    call.status === 'in_progress'
-  );
-}
-
-function dropUndefined<T extends object>(value: T): T {
-  for (const key of Object.keys(value) as Array<keyof T>) {
-    if (value[key] === undefined) delete value[key];
-  }
-  return value;
 }

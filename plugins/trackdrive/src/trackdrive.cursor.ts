@@ -1,4 +1,4 @@
-import { ProviderError } from '@switchboard/plugin-sdk';
+import { cursorCodec } from '@switchboard/plugin-sdk';
 import { TRACKDRIVE } from './trackdrive.constants.js';
 
 /**
@@ -11,25 +11,22 @@ export interface TrackDriveCursor {
   cursor: string;
 }
 
-const PREFIX = 'td1.';
+const codec = cursorCodec<TrackDriveCursor>({
+  provider: TRACKDRIVE,
+  prefix: 'td1.',
+  write: (value) => ({ c: value.cursor }),
+  read: (payload) => {
+    const cursor = (payload as { c?: unknown } | null)?.c;
+    return typeof cursor === 'string' && isProviderCursor(cursor) ? { cursor } : undefined;
+  },
+});
 
 export function encodeCursor(value: TrackDriveCursor): string {
-  return PREFIX + Buffer.from(JSON.stringify({ c: value.cursor }), 'utf8').toString('base64url');
+  return codec.encode(value);
 }
 
 export function decodeCursor(encoded: string): TrackDriveCursor {
-  const invalid = () =>
-    new ProviderError(TRACKDRIVE, 'invalid_cursor', false, 'trackdrive cursor is not one this plugin issued');
-  if (!encoded.startsWith(PREFIX)) throw invalid();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(encoded.slice(PREFIX.length), 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  const cursor = (parsed as { c?: unknown } | null)?.c;
-  if (typeof cursor !== 'string' || !isProviderCursor(cursor)) throw invalid();
-  return { cursor };
+  return codec.decode(encoded);
 }
 
 /** TrackDrive cursors are decimal numbers ("-1", "171883555347870", "1.7188355534787E+14"). */

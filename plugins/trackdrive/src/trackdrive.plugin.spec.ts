@@ -1,4 +1,4 @@
-import { getPluginManifest, validateManifest } from '@switchboard/plugin-sdk';
+import { getPluginManifest, pluginCapabilities, validateManifest } from '@switchboard/plugin-sdk';
 import TrackDrivePluginDefault, {
   TrackDriveAdapter,
   TrackDriveCredentials,
@@ -19,16 +19,8 @@ describe('TrackDrive plugin manifest', () => {
       provider: 'trackdrive',
       displayName: 'TrackDrive',
       version: '0.1.0',
-      compatibility: '^1.0.0',
-      features: {
-        webhooks: true,
-        realtime: true,
-        numberProvisioning: false,
-        recording: true,
-        transcription: false,
-        webhookRegistration: true,
-        callUpdates: true,
-      },
+      compatibility: '^1.1.0',
+      features: { realtime: true, recording: true, transcription: false },
       credentials: TrackDriveCredentials,
       secretCredentialFields: ['privateKey'],
       adapter: TrackDriveAdapter,
@@ -38,5 +30,15 @@ describe('TrackDrive plugin manifest', () => {
     });
     expect(manifest.rateLimits.requestsPerSecond).toBeGreaterThan(0);
     expect(manifest.webhooks.schemes).not.toContain('hmac');
+    // Capabilities come from the adapter's methods: no number provisioning, no own report.
+    expect(pluginCapabilities(manifest)).toEqual([
+      'webhooks',
+      'history',
+      'callLookup',
+      'callUpdates',
+      'numbers',
+      'campaigns',
+      'webhookRegistration',
+    ]);
   });
 });

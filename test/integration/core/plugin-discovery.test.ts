@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { discoverPlugins } from '@switchboard/core';
+import { discoverPlugins, pluginCapabilities } from '@switchboard/core';
 
 const ROOT = new URL('../../..', import.meta.url).pathname;
 const SDK = path.join(ROOT, 'libs/plugin-sdk/src/index.ts');
@@ -32,14 +32,20 @@ function pluginSource(provider: string, overrides = ''): string {
 import { CallTrackingPlugin, IsString } from '${SDK}';
 class Creds {}
 IsString()(Creds.prototype, 'key');
-class Adapter {}
+// A webhook receiver: the smallest adapter a manifest is valid with.
+class Adapter {
+  async authenticate() {}
+  webhookTemplates() { return []; }
+  describeWebhook() { return {}; }
+  mapWebhook() { throw new Error('not used here'); }
+}
 export default class TestPlugin {}
 CallTrackingPlugin({
   provider: '${provider}',
   displayName: 'Test ${provider}',
   version: '1.2.3',
   compatibility: '^1.0.0',
-  features: { webhooks: true, realtime: false, numberProvisioning: false, recording: false, transcription: false, webhookRegistration: false, callUpdates: false },
+  features: { realtime: false, recording: false, transcription: false },
   credentials: Creds,
   secretCredentialFields: ['key'],
   adapter: Adapter,
@@ -97,7 +103,7 @@ describe('plugin discovery', () => {
     ]);
     const reasons = Object.fromEntries(failed.map((f) => [f.packageName, f.reason]));
     expect(reasons['throws-plugin']).toMatch(/cannot load index\.js: boom at import/);
-    expect(reasons['future-plugin']).toMatch(/needs SDK \^2\.0\.0 but this Switchboard provides SDK 1\.0\.0/);
+    expect(reasons['future-plugin']).toMatch(/needs SDK \^2\.0\.0 but this Switchboard provides SDK 1\.1\.0/);
     expect(reasons['bad-id-plugin']).toMatch(/provider id "Bad Id" must match/);
     expect(reasons['not-decorated']).toMatch(/is not a @CallTrackingPlugin module/);
     expect(reasons['missing-entry']).toMatch(/cannot load nope\.js/);
@@ -134,5 +140,53 @@ describe('plugin discovery', () => {
     } finally {
       fs.rmSync(outside, { recursive: true, force: true });
     }
+  });
+
+  it('loads an SDK 1.0 plugin: stubbed methods its manifest set to false are not capabilities', async () => {
+    // A 1.0 adapter implemented every method, throwing NotSupportedError where the provider had none,
+    // and listed all seven flags; it must keep loading, with only its real capabilities.
+    const legacy = pluginSource('legacy')
+      .replace(
+        "mapWebhook() { throw new Error('not used here'); }",
+        `mapWebhook() { throw new Error('not used here'); }
+  async getCalls() { return { calls: [] }; }
+  async updateCall() { throw new Error('NotSupported'); }
+  async provisionNumber() { throw new Error('NotSupported'); }
+  async releaseNumber() { throw new Error('NotSupported'); }`,
+      )
+      .replace(
+        'features: { realtime: false, recording: false, transcription: false },',
+        'features: { webhooks: true, realtime: true, numberProvisioning: false, recording: false, transcription: false, webhookRegistration: false, callUpdates: false },',
+      );
+    writePackage(dir, 'legacy-plugin', legacy);
+    const { loaded, failed } = await discoverPlugins({ rootDir: dir });
+    expect(failed).toEqual([]);
+    expect(pluginCapabilities(loaded[0].manifest)).toEqual(['webhooks', 'history']);
+  });
+
+  it('refuses a plugin that declares a feature its adapter does not implement, or half a capability', async () => {
+    writePackage(
+      dir,
+      'claims-plugin',
+      pluginSource('claims').replace(
+        'features: { realtime: false, recording: false, transcription: false },',
+        'features: { callUpdates: true },',
+      ),
+    );
+    writePackage(
+      dir,
+      'half-plugin',
+      pluginSource('half').replace(
+        "mapWebhook() { throw new Error('not used here'); }",
+        "mapWebhook() { throw new Error('not used here'); }\n  async provisionNumber() {}",
+      ),
+    );
+    const { loaded, failed } = await discoverPlugins({ rootDir: dir });
+    expect(loaded).toEqual([]);
+    const reasons = Object.fromEntries(failed.map((f) => [f.packageName, f.reason]));
+    expect(reasons['claims-plugin']).toMatch(
+      /features\.callUpdates is true but the adapter has no updateCall/,
+    );
+    expect(reasons['half-plugin']).toMatch(/implements provisionNumber but not releaseNumber/);
   });
 });

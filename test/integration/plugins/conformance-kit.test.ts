@@ -15,7 +15,7 @@ import {
   type WebhookDescription,
 } from '@switchboard/core';
 import RingbaPlugin from '@switchboard/plugin-ringba';
-import { CallTrackingPlugin, IsOptional, IsString } from '@switchboard/plugin-sdk';
+import { CallTrackingPlugin, IsOptional, IsString, reportFromHistory } from '@switchboard/plugin-sdk';
 import {
   signStandardWebhook,
   verifyProviderConformance,
@@ -63,8 +63,12 @@ interface Breakage {
   manifest?: Partial<PluginManifest>;
 }
 
-/** A plugin module derived from Ringba's: same manifest and adapter, with one thing broken. */
-function derive(breakage: Breakage): unknown {
+/**
+ * A plugin module derived from Ringba's: same manifest and adapter, with one thing broken. Ringba
+ * has no ReportSource; the derived adapter has one (the SDK's report of its history) so the kit's
+ * report rule has something to check and break.
+ */
+function derive(breakage: Breakage, change?: (prototype: object) => void): unknown {
   const Base = ringba.adapter;
   class Derived extends Base {
     override mapWebhook(request: InboundWebhook): NormalizedCallEvent {
@@ -85,12 +89,13 @@ function derive(breakage: Breakage): unknown {
       const call = await super.getCall(externalId);
       return breakage.call ? breakage.call(call) : call;
     }
-    override async getCallReport(from: Date, to: Date): Promise<CallReport> {
-      const report = await super.getCallReport(from, to);
+    async getCallReport(from: Date, to: Date): Promise<CallReport> {
+      const report = await reportFromHistory(this, from, to, { pageSize: 1000 });
       return breakage.report ? breakage.report(report) : report;
     }
   }
   if (breakage.verify) Object.assign(Derived.prototype, { verifyWebhook: breakage.verify });
+  change?.(Derived.prototype);
   class DerivedPlugin {}
   CallTrackingPlugin({ ...ringba, ...breakage.manifest, adapter: Derived })(DerivedPlugin);
   return DerivedPlugin;
@@ -269,10 +274,56 @@ describe('conformance kit', () => {
     );
   });
 
-  it('calls every declared operation: a declared callUpdates that is not implemented fails', async () => {
+  it('catches a feature declared true (SDK 1.0 style) that the adapter does not implement', async () => {
     const plugin = derive({ manifest: { features: { ...ringba.features, callUpdates: true } } });
-    const message = failure(await verifyProviderConformance(options(plugin)), 'features.call-updates');
-    expect(message).toMatch(/^\[features\.call-updates\] sample "[^"]+": .*does not support updateCall/);
+    const message = failure(await verifyProviderConformance(options(plugin)), 'manifest.valid');
+    expect(message).toMatch(
+      /^\[manifest\.valid\]: features\.callUpdates is true but the adapter has no updateCall/,
+    );
+  });
+
+  it('catches a partial capability: provisionNumber without releaseNumber', async () => {
+    const plugin = derive({}, (prototype) =>
+      Object.defineProperty(prototype, 'releaseNumber', { value: undefined }),
+    );
+    const report = await verifyProviderConformance(options(plugin));
+    expect(failure(report, 'manifest.valid')).toMatch(
+      /^\[manifest\.valid\]: adapter implements provisionNumber but not releaseNumber/,
+    );
+    // Not a capability, so nothing calls it: no provisioning rule runs (and no number is bought).
+    expect(report.passed).not.toContain('capability.number-provisioning');
+    expect(report.failures.map((f) => f.rule)).toEqual(['manifest.valid']);
+  });
+
+  it('runs the rule of every capability the adapter implements, and none for the ones it lacks', async () => {
+    const report = await verifyProviderConformance(options(RingbaPlugin));
+    const ran = [...report.passed, ...report.failures.map((f) => f.rule)];
+    expect(ran).toEqual(
+      expect.arrayContaining([
+        'history.paging',
+        'call.round-trip',
+        'call.unknown',
+        'catalog.numbers',
+        'catalog.campaigns',
+        'capability.number-provisioning',
+        'webhook.expected-call',
+      ]),
+    );
+    for (const absent of ['report.consistent', 'capability.call-updates', 'capability.webhook-registration'])
+      expect(ran).not.toContain(absent);
+    expect(report.failures).toEqual([]);
+  });
+
+  it('calls an implemented capability: an updateCall that fails is caught', async () => {
+    const plugin = derive({}, (prototype) =>
+      Object.assign(prototype, {
+        updateCall: async () => {
+          throw new Error('postback endpoint answered 500');
+        },
+      }),
+    );
+    const message = failure(await verifyProviderConformance(options(plugin)), 'capability.call-updates');
+    expect(message).toMatch(/^\[capability\.call-updates\] sample "[^"]+": postback endpoint answered 500/);
   });
 
   it('catches a report that does not add up to the calls', async () => {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import RetreaverPlugin from '@switchboard/plugin-retreaver';
 import RingbaPlugin from '@switchboard/plugin-ringba';
+import { hasCapability } from '@switchboard/plugin-sdk';
 import { runProviderConformance, type WebhookCorpus } from '@switchboard/plugin-sdk/testing';
 import TrackDrivePlugin from '@switchboard/plugin-trackdrive';
 import { SIMULATORS } from '../../simulators/src/registry.js';
@@ -34,7 +35,7 @@ for (const [provider, plugin] of [
     pageSize: 10,
     // Retreaver provisions a number for one campaign and affiliate (cid + afid).
     numberOptions: async (adapter) => {
-      if (provider !== 'retreaver') return { countryCode: 'US' };
+      if (provider !== 'retreaver' || !hasCapability(adapter, 'campaigns')) return { countryCode: 'US' };
       const [campaign] = await adapter.getCampaigns();
       return { countryCode: 'US', campaignExternalId: campaign.externalId, extra: { afid: '0001' } };
     },

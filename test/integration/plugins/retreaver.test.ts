@@ -6,6 +6,8 @@ import {
   NotSupportedError,
   ProviderError,
   RetryPolicy,
+  capabilitiesOf,
+  validateAdapterCredentials,
   type InboundWebhook,
   type NormalizedCall,
   type PluginLogger,
@@ -103,7 +105,7 @@ describe('Retreaver plugin against the simulator', () => {
     it('accepts the simulator credentials', async () => {
       const { adapter } = adapterFor(sim);
       await expect(adapter.authenticate()).resolves.toBeUndefined();
-      await expect(adapter.validateCredentials()).resolves.toBe(true);
+      await expect(validateAdapterCredentials(adapter)).resolves.toBe(true);
       expect(sim.requests()[0].query.company_id).toBe(sim.credentials.companyId);
     });
 
@@ -114,7 +116,7 @@ describe('Retreaver plugin against the simulator', () => {
       expect((error as CredentialsError).status).toBe(401);
       expect((error as CredentialsError).retryable).toBe(false);
       expect(String((error as Error).message)).not.toMatch(/wrong-key-123|api_key=/);
-      await expect(adapter.validateCredentials()).resolves.toBe(false);
+      await expect(validateAdapterCredentials(adapter)).resolves.toBe(false);
       // refused credentials are not retried
       expect(sim.requestCount('/api/v2/calls.json')).toBe(2);
     });
@@ -125,13 +127,13 @@ describe('Retreaver plugin against the simulator', () => {
       expect(error).toBeInstanceOf(CredentialsError);
       expect((error as CredentialsError).status).toBe(403);
       expect(String((error as Error).message)).not.toContain(sim.credentials.apiKey);
-      await expect(adapter.validateCredentials()).resolves.toBe(false);
+      await expect(validateAdapterCredentials(adapter)).resolves.toBe(false);
     });
 
     it('lets other failures of validateCredentials through', async () => {
       const { adapter } = adapterFor(sim, { maxAttempts: 1 });
       sim.injectFaults({ serverErrors: 1 });
-      const error = await caught(adapter.validateCredentials());
+      const error = await caught(validateAdapterCredentials(adapter));
       expect(error).toBeInstanceOf(ProviderError);
       expect((error as ProviderError).retryable).toBe(true);
     });
@@ -453,13 +455,10 @@ describe('Retreaver plugin against the simulator', () => {
   });
 
   describe('operations Retreaver has no API for', () => {
-    it('says so with NotSupportedError', async () => {
+    it('has no methods for them (no NotSupportedError stubs), so the platform never calls them', () => {
       const { adapter } = adapterFor(sim);
-      await expect(adapter.updateCall('x', { converted: true })).rejects.toBeInstanceOf(NotSupportedError);
-      await expect(adapter.registerWebhook({ url: 'http://x', secret: 's' })).rejects.toBeInstanceOf(
-        NotSupportedError,
-      );
-      await expect(adapter.unregisterWebhook('x')).rejects.toBeInstanceOf(NotSupportedError);
+      expect(capabilitiesOf(adapter)).not.toContain('callUpdates');
+      expect(capabilitiesOf(adapter)).not.toContain('webhookRegistration');
       expect(sim.requestCount()).toBe(0);
     });
   });

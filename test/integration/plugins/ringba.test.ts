@@ -7,6 +7,9 @@ import {
   NotSupportedError,
   ProviderError,
   readDecimal,
+  reportFromHistory,
+  validateAdapterCredentials,
+  capabilitiesOf,
   type CallFilters,
   type InboundWebhook,
   type NormalizedCall,
@@ -89,7 +92,7 @@ describe('ringba plugin against the simulator', () => {
     it('accepts the right account id and token', async () => {
       const adapter = adapterFor(sim);
       await expect(adapter.authenticate()).resolves.toBeUndefined();
-      await expect(adapter.validateCredentials()).resolves.toBe(true);
+      await expect(validateAdapterCredentials(adapter)).resolves.toBe(true);
       expect(sim.requestCount('/calllogs/columns')).toBe(2);
     });
 
@@ -100,7 +103,7 @@ describe('ringba plugin against the simulator', () => {
       expect(error.status).toBe(401);
       expect(error.retryable).toBe(false);
       expect(error.message).not.toContain('wrong-token-value-123');
-      await expect(adapter.validateCredentials()).resolves.toBe(false);
+      await expect(validateAdapterCredentials(adapter)).resolves.toBe(false);
     });
 
     it('refuses a token used with another account (403)', async () => {
@@ -108,14 +111,14 @@ describe('ringba plugin against the simulator', () => {
       const error = await rejection(adapter.authenticate());
       expect(error).toBeInstanceOf(CredentialsError);
       expect(error.status).toBe(403);
-      await expect(adapter.validateCredentials()).resolves.toBe(false);
+      await expect(validateAdapterCredentials(adapter)).resolves.toBe(false);
     });
 
     it('does not call an unreachable API "invalid credentials"', async () => {
       const closed = await startSimulator({ historyCalls: 1 });
       const adapter = adapterFor(closed, { maxAttempts: 1 });
       await closed.stop();
-      const error = await rejection(adapter.validateCredentials());
+      const error = await rejection(validateAdapterCredentials(adapter));
       expect(error).not.toBeInstanceOf(CredentialsError);
       expect(error.retryable).toBe(true);
     });
@@ -230,8 +233,8 @@ describe('ringba plugin against the simulator', () => {
       expect(error.code).toBe('invalid_cursor');
     });
 
-    it('computes the call report by paging the whole window', async () => {
-      const report = await adapterFor(sim).getCallReport(WINDOW.from, WINDOW.to);
+    it('gives the SDK report of its history (no report of its own) by paging the whole window', async () => {
+      const report = await reportFromHistory(adapterFor(sim), WINDOW.from, WINDOW.to, { pageSize: 1000 });
       const records = inWindow(sim, WINDOW);
       const cents = (key: string) => records.reduce((sum, r) => sum + Math.round(Number(r[key]) * 100), 0);
       expect(report.totalCalls).toBe(250);
@@ -394,13 +397,10 @@ describe('ringba plugin against the simulator', () => {
       expect(sim.requestCount('/numbers') - before).toBe(1);
     });
 
-    it('says plainly what Ringba does not offer', async () => {
-      const adapter = adapterFor(sim);
-      await expect(adapter.updateCall('RGB1', { converted: true })).rejects.toBeInstanceOf(NotSupportedError);
-      await expect(adapter.registerWebhook({ url: 'http://x', secret: 's' })).rejects.toBeInstanceOf(
-        NotSupportedError,
-      );
-      await expect(adapter.unregisterWebhook('x')).rejects.toBeInstanceOf(NotSupportedError);
+    it('has no methods for what Ringba does not offer (call updates, webhook registration, own report)', () => {
+      const capabilities = capabilitiesOf(adapterFor(sim));
+      for (const missing of ['callUpdates', 'webhookRegistration', 'reports'])
+        expect(capabilities).not.toContain(missing);
     });
   });
 

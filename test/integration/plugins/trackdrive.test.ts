@@ -1,6 +1,13 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CredentialsError, NotSupportedError, ProviderError, RetryPolicy } from '@switchboard/core';
+import {
+  CredentialsError,
+  ProviderError,
+  RetryPolicy,
+  capabilitiesOf,
+  reportFromHistory,
+  validateAdapterCredentials,
+} from '@switchboard/core';
 import type {
   InboundWebhook,
   NormalizedCall,
@@ -90,7 +97,7 @@ describe('TrackDrive plugin against the simulated API', () => {
     it('accepts the simulator key pair', async () => {
       const adapter = adapterFor(sim);
       await expect(adapter.authenticate()).resolves.toBeUndefined();
-      await expect(adapter.validateCredentials()).resolves.toBe(true);
+      await expect(validateAdapterCredentials(adapter)).resolves.toBe(true);
     });
 
     it('refuses a wrong key pair with a clear, non-retryable CredentialsError, once', async () => {
@@ -106,8 +113,8 @@ describe('TrackDrive plugin against the simulated API', () => {
       expect((error as Error).message).toContain('switchboard-sim');
       expect((error as Error).message).not.toContain(wrongKey);
       expect(sim.requestCount('/api/v1/calls') - before).toBe(1);
-      await expect(adapter.validateCredentials()).resolves.toBe(false);
-      await expect(adapterFor(sim, { publicKey: 'tdpub_unknown' }).validateCredentials()).resolves.toBe(
+      await expect(validateAdapterCredentials(adapter)).resolves.toBe(false);
+      await expect(validateAdapterCredentials(adapterFor(sim, { publicKey: 'tdpub_unknown' }))).resolves.toBe(
         false,
       );
     });
@@ -299,14 +306,14 @@ describe('TrackDrive plugin against the simulated API', () => {
   });
 
   describe('call report', () => {
-    it('computes totals and per-offer rows by paging the window', async () => {
+    it('has no report of its own: the SDK report of its history gives totals and per-offer rows', async () => {
       const fresh = createTrackDriveSimulator({ seed: 11, historyCalls: 60 });
       await fresh.start();
       try {
         const rows = fresh.history();
         const from = new Date(createdMs(rows[rows.length - 1]));
         const to = new Date(createdMs(rows[0]) + 1);
-        const report = await adapterFor(fresh).getCallReport(from, to);
+        const report = await reportFromHistory(adapterFor(fresh), from, to, { pageSize: 100 });
         const converted = rows.filter((r) => r.buyer_converted === 'Converted');
         expect(report).toMatchObject({
           from,
@@ -315,7 +322,7 @@ describe('TrackDrive plugin against the simulated API', () => {
           convertedCalls: converted.length,
           revenue: sumMoney(rows.map((r) => r.revenue)),
           payout: sumMoney(rows.map((r) => r.payout)),
-          providerData: { source: 'computed from GET /api/v1/calls', pages: 1 },
+          providerData: { source: 'history', pages: 1 },
         });
         expect(report.connectedCalls).toBe(
           rows.filter(
@@ -369,12 +376,9 @@ describe('TrackDrive plugin against the simulated API', () => {
       }
     });
 
-    it('refuses to provision or release numbers (no TrackDrive API)', async () => {
-      const adapter = adapterFor(sim);
-      const before = sim.requestCount();
-      await expect(adapter.provisionNumber({ areaCode: '719' })).rejects.toBeInstanceOf(NotSupportedError);
-      await expect(adapter.releaseNumber('20001')).rejects.toBeInstanceOf(NotSupportedError);
-      expect(sim.requestCount()).toBe(before);
+    it('has no number provisioning (no TrackDrive API): no methods, nothing to call', () => {
+      expect(capabilitiesOf(adapterFor(sim))).not.toContain('numberProvisioning');
+      expect(capabilitiesOf(adapterFor(sim))).toContain('numbers');
     });
   });
 

@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { ConnectionAdapters } from '@switchboard/connections';
-import { ProviderError } from '@switchboard/core';
+import { ProviderError, hasCapability } from '@switchboard/core';
 import { CallRepository, type CallRow } from '@switchboard/persistence';
 import {
   CallCache,
@@ -66,7 +66,12 @@ export class CallReadThrough {
   }
 
   private async fromProvider(connectionId: string, externalId: string): Promise<CallView> {
-    const { connection, adapter } = await this.adapters.forId(connectionId);
+    const { connection, adapter, capabilities } = await this.adapters.forId(connectionId);
+    // Without a CallLookup the provider cannot be asked: a call not stored here is not found.
+    if (!capabilities.has('callLookup') || !hasCapability(adapter, 'callLookup'))
+      throw notFound(
+        `${externalId} in connection ${connectionId} (the ${connection.providerType} plugin cannot look calls up)`,
+      );
     let call;
     try {
       call = await adapter.getCall(externalId);

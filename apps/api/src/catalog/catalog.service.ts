@@ -1,6 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { ConnectionAdapters } from '@switchboard/connections';
-import { NotSupportedError, ProviderRegistry, type PluginFeatures } from '@switchboard/core';
 import {
   CampaignRepository,
   TrackingNumberRepository,
@@ -34,8 +33,9 @@ export interface TrackingNumberView {
  * A connection's campaigns and tracking numbers, read from its provider through the plugin and kept
  * in the campaigns / tracking_numbers tables. A list is read from the provider at most once a
  * minute per connection and process (the tables answer in between, ?refresh=true forces a read).
- * Provisioning and releasing numbers go to the provider first; operations the plugin's manifest
- * does not offer answer 501 not_supported.
+ * Provisioning and releasing numbers go to the provider first. An operation whose capability the
+ * plugin does not implement (CampaignSource, NumberSource, NumberProvisioning) answers 501
+ * not_supported naming the capability, before anything is asked of the provider.
  */
 @Injectable()
 export class CatalogService {
@@ -43,15 +43,15 @@ export class CatalogService {
 
   constructor(
     private readonly adapters: ConnectionAdapters,
-    private readonly registry: ProviderRegistry,
     private readonly campaigns: CampaignRepository,
     private readonly numbers: TrackingNumberRepository,
   ) {}
 
   async listCampaigns(connectionId: string, refresh = false): Promise<CampaignView[]> {
-    const { connection, adapter } = await this.adapters.forId(checkedId(connectionId));
+    const { connection, capable } = await this.adapters.forId(checkedId(connectionId));
+    const source = capable('campaigns', 'getCampaigns');
     if (refresh || this.stale(`campaigns:${connectionId}`)) {
-      const listed = await adapter.getCampaigns();
+      const listed = await source.getCampaigns();
       await this.campaigns.upsertMany(connectionId, connection.providerType, listed);
       this.fetchedAt.set(`campaigns:${connectionId}`, Date.now());
     }
@@ -59,9 +59,10 @@ export class CatalogService {
   }
 
   async listNumbers(connectionId: string, refresh = false): Promise<TrackingNumberView[]> {
-    const { connection, adapter } = await this.adapters.forId(checkedId(connectionId));
+    const { connection, capable } = await this.adapters.forId(checkedId(connectionId));
+    const source = capable('numbers', 'getNumbers');
     if (refresh || this.stale(`numbers:${connectionId}`)) {
-      const listed = await adapter.getNumbers();
+      const listed = await source.getNumbers();
       await this.numbers.upsertMany(connectionId, connection.providerType, listed);
       this.fetchedAt.set(`numbers:${connectionId}`, Date.now());
     }
@@ -69,9 +70,8 @@ export class CatalogService {
   }
 
   async provision(connectionId: string, options: ProvisionNumberDto): Promise<TrackingNumberView> {
-    const { connection, adapter } = await this.adapters.forId(checkedId(connectionId));
-    this.requireFeature(connection.providerType, 'numberProvisioning', 'provisionNumber');
-    const number = await adapter.provisionNumber({
+    const { connection, capable } = await this.adapters.forId(checkedId(connectionId));
+    const number = await capable('numberProvisioning', 'provisionNumber').provisionNumber({
       countryCode: options.countryCode ?? 'US',
       areaCode: options.areaCode,
       tollFree: options.tollFree,
@@ -82,21 +82,14 @@ export class CatalogService {
   }
 
   async release(connectionId: string, externalId: string): Promise<void> {
-    const { connection, adapter } = await this.adapters.forId(checkedId(connectionId));
-    this.requireFeature(connection.providerType, 'numberProvisioning', 'releaseNumber');
-    await adapter.releaseNumber(externalId);
+    const { capable } = await this.adapters.forId(checkedId(connectionId));
+    await capable('numberProvisioning', 'releaseNumber').releaseNumber(externalId);
     await this.numbers.markReleased(connectionId, externalId);
   }
 
   private stale(key: string): boolean {
     const at = this.fetchedAt.get(key);
     return at === undefined || Date.now() - at > CATALOG_TTL_MS;
-  }
-
-  private requireFeature(provider: string, feature: keyof PluginFeatures, operation: string): void {
-    if (!this.registry.manifest(provider).features[feature]) {
-      throw new NotSupportedError(provider, operation, `the ${provider} plugin does not offer ${feature}`);
-    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { NotSupportedError, ProviderError } from '@switchboard/core';
+import { MissingCapabilityError, NotSupportedError, ProviderError } from '@switchboard/core';
 import type { ApiErrorBody } from './api-error.js';
 
 /** Short reasons by error code: what happened, never what the provider said. */
@@ -23,7 +23,11 @@ export function providerFailureBody(error: ProviderError): ApiErrorBody {
       statusCode: 501,
       error: 'not_supported',
       message: error.message,
-      details: { provider: error.provider },
+      // `capability` when the plugin lacks the capability altogether (no request was made).
+      details:
+        error instanceof MissingCapabilityError
+          ? { provider: error.provider, capability: error.capability }
+          : { provider: error.provider },
     };
   }
   const status = error.status;

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ProviderRegistry } from '@switchboard/core';
+import { CAPABILITIES, ProviderRegistry, pluginFeatureFlags } from '@switchboard/core';
 
 class PluginView {
   @ApiProperty({ example: 'ringba' }) provider!: string;
@@ -9,19 +9,31 @@ class PluginView {
   @ApiProperty({ example: '@switchboard/plugin-ringba' }) package!: string;
   @ApiProperty({ example: '^1.0.0' }) compatibility!: string;
   @ApiProperty({ example: 'loaded', enum: ['loaded'] }) status!: 'loaded';
-  @ApiProperty({ example: { webhooks: true, realtime: true, numberProvisioning: true } }) features!: Record<
-    string,
-    boolean
-  >;
+  @ApiProperty({
+    description:
+      'What the plugin implements (capabilities, read from its adapter class), in a stable order: ' +
+      CAPABILITIES.join(', '),
+    example: ['webhooks', 'history', 'callLookup', 'numbers', 'numberProvisioning', 'campaigns'],
+  })
+  capabilities!: string[];
+  @ApiProperty({
+    description:
+      'Every capability as true/false, plus the declared facts (realtime, recording, transcription)',
+    example: { realtime: true, recording: true, transcription: false, webhooks: true, history: true },
+  })
+  features!: Record<string, boolean>;
   @ApiProperty({ example: ['token'] }) verificationSchemes!: string[];
   @ApiProperty({ example: { requestsPerSecond: 5, requestsPerMinute: 80 } }) rateLimits!: Record<
     string,
     number
   >;
-  @ApiProperty({ example: { intervalSeconds: 300, batchSize: 100, lookbackSeconds: 259200 } }) sync!: Record<
-    string,
-    number
-  >;
+  @ApiProperty({
+    description: 'Scheduled-sync defaults; null for a plugin without a history source (never synced)',
+    example: { intervalSeconds: 300, batchSize: 100, lookbackSeconds: 259200 },
+    nullable: true,
+    type: Object,
+  })
+  sync!: Record<string, number> | null;
 }
 
 class FailedPluginView {
@@ -53,10 +65,11 @@ export class PluginsController {
         package: packageName,
         compatibility: manifest.compatibility,
         status: 'loaded' as const,
-        features: { ...manifest.features },
+        capabilities: [...this.registry.capabilities(manifest.provider)],
+        features: pluginFeatureFlags(manifest),
         verificationSchemes: manifest.webhooks.schemes,
         rateLimits: { ...manifest.rateLimits } as Record<string, number>,
-        sync: { ...manifest.sync },
+        sync: manifest.sync ? { ...manifest.sync } : null,
       })),
       failed: this.registry.failed().map((f) => ({
         package: f.packageName,

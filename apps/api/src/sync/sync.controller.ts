@@ -32,6 +32,7 @@ const REQUEST_STATUS: Record<SyncRequestError['code'], number> = {
   invalid_window: 400,
   invalid_kind: 400,
   not_available: 409,
+  not_supported: 501,
 };
 
 /**
@@ -203,7 +204,10 @@ async function mapped<T>(work: Promise<T>): Promise<T> {
     return await work;
   } catch (error) {
     if (error instanceof SyncRequestError) {
-      throw new HttpException({ error: error.code, message: error.message }, REQUEST_STATUS[error.code]);
+      throw new HttpException(
+        { error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
+        REQUEST_STATUS[error.code],
+      );
     }
     throw error;
   }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { discoverPlugins } from '@switchboard/core';
+import { discoverPlugins, pluginCapabilities } from '@switchboard/core';
 import { cliPluginDiscovery } from '../cli-context.js';
 import { printJson, printTable } from '../output.js';
 
@@ -16,20 +16,17 @@ export function registerPlugins(program: Command): void {
           version: p.manifest.version,
           package: p.packageName,
           status: 'loaded',
-          features: Object.entries(p.manifest.features)
-            .filter(([, on]) => on)
-            .map(([name]) => name)
-            .join(','),
+          capabilities: pluginCapabilities(p.manifest).join(','),
         })),
         ...failed.map((f) => ({
           provider: f.provider ?? '',
           version: '',
           package: f.packageName,
           status: 'failed',
-          features: f.reason,
+          capabilities: f.reason,
         })),
       ];
       if (options.json) return printJson(rows);
-      printTable(rows, ['provider', 'version', 'package', 'status', 'features']);
+      printTable(rows, ['provider', 'version', 'package', 'status', 'capabilities']);
     });
 }

@@ -42,6 +42,20 @@ export class NotSupportedError extends ProviderError {
   }
 }
 
+/**
+ * The plugin does not implement the capability an operation needs (no HistorySource for a sync,
+ * no CampaignSource for a campaign list...). The platform answers 501 `not_supported` naming it.
+ */
+export class MissingCapabilityError extends NotSupportedError {
+  constructor(
+    provider: string,
+    readonly capability: string,
+    operation: string,
+  ) {
+    super(provider, operation, `the ${provider} plugin does not implement ${capability}`);
+  }
+}
+
 /** A payload or record could not be turned into a normalized call. Never retried: the data will not change. */
 export class MappingError extends ProviderError {
   constructor(

@@ -1,5 +1,4 @@
 import { IsString } from 'class-validator';
-import type { CallTrackingProvider } from '../contract/call-tracking-provider.js';
 import { validateManifest } from './manifest-validation.js';
 import type { PluginManifest } from './plugin-manifest.js';
 
@@ -8,23 +7,22 @@ class Credentials {
   apiKey!: string;
 }
 
+class HistoryOnly {
+  async authenticate(): Promise<void> {}
+  async getCalls() {
+    return { calls: [] };
+  }
+}
+
 const manifest = (rateLimits: PluginManifest['rateLimits']): PluginManifest => ({
   provider: 'callrail',
   displayName: 'CallRail',
   version: '1.0.0',
   compatibility: '^1.0.0',
-  features: {
-    webhooks: true,
-    realtime: true,
-    numberProvisioning: false,
-    recording: true,
-    transcription: false,
-    webhookRegistration: false,
-    callUpdates: false,
-  },
+  features: { realtime: true, recording: true },
   credentials: Credentials,
   secretCredentialFields: ['apiKey'],
-  adapter: class {} as unknown as new () => CallTrackingProvider,
+  adapter: HistoryOnly,
   rateLimits,
   sync: { intervalSeconds: 300, batchSize: 100, lookbackSeconds: 3600 },
   webhooks: { schemes: ['hmac'] },

@@ -4,17 +4,21 @@ import { getMetadataStorage } from 'class-validator';
 import {
   CALL_EVENT_TYPES,
   CredentialsError,
-  NotSupportedError,
   ProviderError,
   getPluginManifest,
   isCallStatus,
+  pluginCapabilities,
+  validateAdapterCredentials,
   validateManifest,
-  type CallTrackingProvider,
+  type Capability,
+  type HistorySource,
   type InboundWebhook,
   type NormalizedCall,
   type NumberOptions,
   type PluginManifest,
+  type ProviderAdapter,
   type ProviderContext,
+  type WithCapability,
 } from '../index.js';
 import { sumDecimals } from '../decimal-sum.js';
 import {
@@ -66,20 +70,25 @@ export interface ConformanceOptions<C extends object> {
   /**
    * Samples with their expected normalized calls: every documented event of the provider, in
    * template and provider-native shape (`test/fixtures/<provider>/webhook-corpus.json`). Required
-   * when the manifest declares webhooks.
+   * when the adapter implements WebhookReceiver.
    */
   webhookCorpus?: () => WebhookCorpus;
   /**
    * One call's whole lifecycle as the provider sends it (e.g. captured from a simulator firing the
-   * plugin's own templates): event ids must be unique across it. Required when the manifest
-   * declares webhooks.
+   * plugin's own templates): event ids must be unique across it. Required when the adapter
+   * implements WebhookReceiver.
    */
   sampleWebhooks?: () => Promise<InboundWebhook[]>;
   /**
-   * What provisionNumber needs on this provider (a campaign, an affiliate...), when the manifest
-   * declares numberProvisioning; default `{ countryCode: 'US' }`.
+   * What provisionNumber needs on this provider (a campaign, an affiliate...), when the adapter
+   * implements NumberProvisioning; default `{ countryCode: 'US' }`.
    */
-  numberOptions?: (adapter: CallTrackingProvider) => NumberOptions | Promise<NumberOptions>;
+  numberOptions?: (adapter: ProviderAdapter) => NumberOptions | Promise<NumberOptions>;
+  /**
+   * The id of a call updateCall may change (a conversion is posted to it), when the adapter has
+   * CallUpdates but no HistorySource to find one; default: the first call of the history window.
+   */
+  updatableCallId?: () => string | Promise<string>;
   /** Required when the adapter has its own verifyWebhook: how the provider signs a request. */
   webhookSigning?: WebhookSigning;
   /** Test registration functions; default: the runner's globals (Jest, Vitest, node:test). */
@@ -147,15 +156,28 @@ export async function verifyProviderConformance<C extends object>(
   return report;
 }
 
-/** The rules that apply to this plugin (webhook rules only when it declares webhooks, and so on). */
+/**
+ * The rules that apply to this plugin: the manifest and credential rules always, and the rules of
+ * every capability the adapter implements (history rules when it has HistorySource, webhook rules
+ * when it has WebhookReceiver, ...), each of which calls that capability's methods. A capability
+ * the adapter lacks has no rule: there is nothing to call and nothing the platform will call.
+ */
 export function conformanceRules<C extends object>(options: ConformanceOptions<C>): ConformanceRule[] {
   const manifest = getPluginManifest(options.plugin) as PluginManifest | undefined;
-  const adapter = (credentials: C = options.credentials()): CallTrackingProvider => {
+  const capabilities = new Set<Capability>(
+    manifest && typeof manifest.adapter === 'function' ? pluginCapabilities(manifest) : [],
+  );
+  const adapter = (credentials: C = options.credentials()): ProviderAdapter => {
     if (!manifest)
       throw new ConformanceFailure('manifest.valid', undefined, 'no @CallTrackingPlugin manifest');
     return new manifest.adapter(options.context(credentials));
   };
-  const history = memo(() => readHistory(adapter(), options.historyWindow(), options.pageSize ?? 10));
+  /** The adapter as one with `capability` (only used by that capability's rules). */
+  const capable = <K extends Capability>(_capability: K, credentials?: C): WithCapability<K> =>
+    adapter(credentials) as WithCapability<K>;
+  const history = memo(() =>
+    readHistory(capable('history'), options.historyWindow(), options.pageSize ?? 10),
+  );
   const rules: ConformanceRule[] = [];
   const rule = (id: string, title: string, run: () => Promise<void>) => rules.push({ id, title, run });
 
@@ -186,14 +208,14 @@ export function conformanceRules<C extends object>(options: ConformanceOptions<C
     await within('credentials.accepted', undefined, async () => {
       const a = adapter();
       await a.authenticate();
-      assert.equal(await a.validateCredentials(), true, 'validateCredentials answers true');
+      assert.equal(await validateAdapterCredentials(a), true, 'validateCredentials answers true');
     });
   });
 
   rule('credentials.refused', 'refuses bad credentials with a non-retryable CredentialsError', async () => {
     await within('credentials.refused', undefined, async () => {
       const a = adapter(options.badCredentials());
-      assert.equal(await a.validateCredentials(), false, 'validateCredentials answers false');
+      assert.equal(await validateAdapterCredentials(a), false, 'validateCredentials answers false');
       await assert.rejects(a.authenticate(), (error: unknown) => {
         assert.ok(error instanceof CredentialsError, `expected CredentialsError, got ${String(error)}`);
         assert.equal(error.retryable, false, 'CredentialsError is not retryable');
@@ -202,178 +224,194 @@ export function conformanceRules<C extends object>(options: ConformanceOptions<C
     });
   });
 
-  rule(
-    'history.paging',
-    'pages through history to the end, without duplicates, as normalized calls',
-    async () => {
-      const calls = await history();
-      expectThat(calls.length > 0, 'history.paging', undefined, 'the history window returned no calls');
-      for (const call of calls) await within('history.paging', call.externalId, () => checkCall(call));
-    },
-  );
-
-  rule('history.started-at', 'every synced call carries startedAt (windows are by start time)', async () => {
-    for (const call of await history())
-      expectThat(
-        call.startedAt instanceof Date,
-        'history.started-at',
-        call.externalId,
-        'startedAt is missing',
-      );
-  });
-
-  rule('history.window-bounds', 'getCalls returns exactly the calls started in [from, to)', async () => {
-    const calls = (await history()).filter((c) => c.startedAt instanceof Date);
-    const starts = [...new Set(calls.map((c) => (c.startedAt as Date).getTime()))].sort((a, b) => a - b);
-    expectThat(
-      starts.length >= 3,
-      'history.window-bounds',
-      undefined,
-      'needs 3 calls with distinct startedAt',
+  if (capabilities.has('history')) {
+    rule(
+      'history.paging',
+      'pages through history to the end, without duplicates, as normalized calls',
+      async () => {
+        const calls = await history();
+        expectThat(calls.length > 0, 'history.paging', undefined, 'the history window returned no calls');
+        for (const call of calls) await within('history.paging', call.externalId, () => checkCall(call));
+      },
     );
-    const from = new Date(starts[Math.floor(starts.length / 3)]);
-    const to = new Date(starts[Math.floor((2 * starts.length) / 3)]);
-    const inside = await readHistory(
-      adapter(),
-      { from, to },
-      options.pageSize ?? 10,
-      'history.window-bounds',
+
+    rule(
+      'history.started-at',
+      'every synced call carries startedAt (windows are by start time)',
+      async () => {
+        for (const call of await history())
+          expectThat(
+            call.startedAt instanceof Date,
+            'history.started-at',
+            call.externalId,
+            'startedAt is missing',
+          );
+      },
     );
-    const where = `[${from.toISOString()}, ${to.toISOString()})`;
-    for (const call of inside) {
-      const at = call.startedAt?.getTime();
+
+    rule('history.window-bounds', 'getCalls returns exactly the calls started in [from, to)', async () => {
+      const calls = (await history()).filter((c) => c.startedAt instanceof Date);
+      const starts = [...new Set(calls.map((c) => (c.startedAt as Date).getTime()))].sort((a, b) => a - b);
       expectThat(
-        at !== undefined && at >= from.getTime() && at < to.getTime(),
+        starts.length >= 3,
         'history.window-bounds',
-        call.externalId,
-        `startedAt ${call.startedAt?.toISOString()} is outside ${where}`,
+        undefined,
+        'needs 3 calls with distinct startedAt',
       );
-    }
-    const got = new Set(inside.map((c) => c.externalId));
-    for (const call of calls) {
-      const at = (call.startedAt as Date).getTime();
-      if (at >= from.getTime() && at < to.getTime())
+      const from = new Date(starts[Math.floor(starts.length / 3)]);
+      const to = new Date(starts[Math.floor((2 * starts.length) / 3)]);
+      const inside = await readHistory(
+        capable('history'),
+        { from, to },
+        options.pageSize ?? 10,
+        'history.window-bounds',
+      );
+      const where = `[${from.toISOString()}, ${to.toISOString()})`;
+      for (const call of inside) {
+        const at = call.startedAt?.getTime();
         expectThat(
-          got.has(call.externalId),
+          at !== undefined && at >= from.getTime() && at < to.getTime(),
           'history.window-bounds',
           call.externalId,
-          `missing from ${where}`,
+          `startedAt ${call.startedAt?.toISOString()} is outside ${where}`,
         );
-    }
-  });
+      }
+      const got = new Set(inside.map((c) => c.externalId));
+      for (const call of calls) {
+        const at = (call.startedAt as Date).getTime();
+        if (at >= from.getTime() && at < to.getTime())
+          expectThat(
+            got.has(call.externalId),
+            'history.window-bounds',
+            call.externalId,
+            `missing from ${where}`,
+          );
+      }
+    });
+  }
 
-  rule('call.round-trip', 'getCall returns what getCalls returned', async () => {
-    const calls = await history();
-    const picks = [...new Set([calls[0], calls[Math.floor(calls.length / 2)], calls[calls.length - 1]])];
-    for (const listed of picks) {
-      await within('call.round-trip', listed.externalId, async () => {
-        const fetched = await adapter().getCall(listed.externalId);
-        assert.equal(fetched.externalId, listed.externalId, 'externalId');
-        checkCall(fetched);
-        for (const field of ROUND_TRIP_FIELDS) {
-          if (listed[field] === undefined) continue;
-          assert.deepEqual(plain(fetched[field]), plain(listed[field]), `${field} differs from getCalls`);
+  if (capabilities.has('history') && capabilities.has('callLookup')) {
+    rule('call.round-trip', 'getCall returns what getCalls returned', async () => {
+      const calls = await history();
+      const picks = [...new Set([calls[0], calls[Math.floor(calls.length / 2)], calls[calls.length - 1]])];
+      for (const listed of picks) {
+        await within('call.round-trip', listed.externalId, async () => {
+          const fetched = await capable('callLookup').getCall(listed.externalId);
+          assert.equal(fetched.externalId, listed.externalId, 'externalId');
+          checkCall(fetched);
+          for (const field of ROUND_TRIP_FIELDS) {
+            if (listed[field] === undefined) continue;
+            assert.deepEqual(plain(fetched[field]), plain(listed[field]), `${field} differs from getCalls`);
+          }
+        });
+      }
+    });
+  }
+
+  if (capabilities.has('callLookup')) {
+    rule('call.unknown', 'getCall of an unknown id rejects with a not_found ProviderError', async () => {
+      await within('call.unknown', UNKNOWN_CALL_ID, async () => {
+        await assert.rejects(capable('callLookup').getCall(UNKNOWN_CALL_ID), (error: unknown) => {
+          assert.ok(
+            error instanceof ProviderError && (error.code === 'not_found' || error.status === 404),
+            `expected a ProviderError with code not_found or status 404, got ${String(error)}`,
+          );
+          assert.ok(!(error instanceof CredentialsError), 'an unknown call is not a credentials problem');
+          return true;
+        });
+      });
+    });
+  }
+
+  if (capabilities.has('reports')) {
+    rule('report.consistent', 'getCallReport counts and sums the calls getCalls returns', async () => {
+      const window = options.historyWindow();
+      const calls = capabilities.has('history') ? await history() : undefined;
+      await within('report.consistent', 'getCallReport', async () => {
+        const report = await capable('reports').getCallReport(window.from, window.to);
+        assert.ok(Number.isInteger(report.totalCalls) && report.totalCalls >= 0, 'totalCalls is a count');
+        assert.match(report.revenue, MONEY, 'revenue is a 4-place decimal string');
+        assert.match(report.payout, MONEY, 'payout is a 4-place decimal string');
+        if (!calls) return; // without a history there is nothing to compare the totals with
+        assert.equal(report.totalCalls, calls.length, 'totalCalls');
+        assert.equal(report.revenue, sumDecimals(calls.map((c) => c.revenue)), 'revenue');
+        assert.equal(report.payout, sumDecimals(calls.map((c) => c.payout)), 'payout');
+        assert.equal(report.convertedCalls, calls.filter((c) => c.converted).length, 'convertedCalls');
+      });
+    });
+  }
+
+  if (capabilities.has('numbers')) {
+    rule('catalog.numbers', 'getNumbers lists E.164 numbers', async () => {
+      await within('catalog.numbers', 'getNumbers', async () => {
+        for (const n of await capable('numbers').getNumbers()) {
+          assert.ok(n.externalId, 'externalId');
+          assert.match(n.number, E164, `number of ${n.externalId} is E.164`);
         }
       });
-    }
-  });
+    });
+  }
 
-  rule('call.unknown', 'getCall of an unknown id rejects with a not_found ProviderError', async () => {
-    await within('call.unknown', UNKNOWN_CALL_ID, async () => {
-      await assert.rejects(adapter().getCall(UNKNOWN_CALL_ID), (error: unknown) => {
-        assert.ok(
-          error instanceof ProviderError && (error.code === 'not_found' || error.status === 404),
-          `expected a ProviderError with code not_found or status 404, got ${String(error)}`,
-        );
-        assert.ok(!(error instanceof CredentialsError), 'an unknown call is not a credentials problem');
-        return true;
+  if (capabilities.has('campaigns')) {
+    rule('catalog.campaigns', 'getCampaigns lists campaigns and getCampaign finds each', async () => {
+      await within('catalog.campaigns', 'getCampaigns', async () => {
+        const campaigns = await capable('campaigns').getCampaigns();
+        for (const c of campaigns) assert.ok(c.externalId && typeof c.name === 'string', 'id and name');
+        if (campaigns.length > 0) {
+          const one = await capable('campaigns').getCampaign(campaigns[0].externalId);
+          assert.equal(one.externalId, campaigns[0].externalId, 'getCampaign returns the campaign asked for');
+        }
       });
     });
-  });
+  }
 
-  rule('report.consistent', 'getCallReport counts and sums the calls getCalls returns', async () => {
-    const window = options.historyWindow();
-    const calls = await history();
-    await within('report.consistent', 'getCallReport', async () => {
-      const report = await supported(() => adapter().getCallReport(window.from, window.to));
-      if (report === undefined) return;
-      assert.equal(report.totalCalls, calls.length, 'totalCalls');
-      assert.equal(report.revenue, sumDecimals(calls.map((c) => c.revenue)), 'revenue');
-      assert.equal(report.payout, sumDecimals(calls.map((c) => c.payout)), 'payout');
-      assert.equal(report.convertedCalls, calls.filter((c) => c.converted).length, 'convertedCalls');
+  if (capabilities.has('numberProvisioning')) {
+    rule('capability.number-provisioning', 'provisionNumber and releaseNumber work', async () => {
+      const a = capable('numberProvisioning');
+      await within('capability.number-provisioning', 'provisionNumber', async () => {
+        const number = await a.provisionNumber((await options.numberOptions?.(a)) ?? { countryCode: 'US' });
+        assert.match(number.number, E164, 'provisioned number is E.164');
+        await a.releaseNumber(number.externalId);
+      });
     });
-  });
+  }
 
-  rule('catalog.numbers', 'getNumbers lists E.164 numbers (or is NotSupported)', async () => {
-    await within('catalog.numbers', 'getNumbers', async () => {
-      const numbers = await supported(() => adapter().getNumbers());
-      for (const n of numbers ?? []) {
-        assert.ok(n.externalId, 'externalId');
-        assert.match(n.number, E164, `number of ${n.externalId} is E.164`);
-      }
+  if (capabilities.has('webhookRegistration')) {
+    rule('capability.webhook-registration', 'registerWebhook and unregisterWebhook work', async () => {
+      const a = capable('webhookRegistration');
+      await within('capability.webhook-registration', 'registerWebhook', async () => {
+        const registration = await a.registerWebhook({ url: ENDPOINT, secret: 'whsec_conformance' });
+        assert.ok(registration.id, 'registration id');
+        assert.ok(registration.triggers.length > 0, 'registered triggers');
+        await a.unregisterWebhook(registration.id);
+      });
     });
-  });
+  }
 
-  rule('catalog.campaigns', 'getCampaigns lists campaigns and getCampaign finds each', async () => {
-    await within('catalog.campaigns', 'getCampaigns', async () => {
-      const campaigns = await supported(() => adapter().getCampaigns());
-      for (const c of campaigns ?? []) assert.ok(c.externalId && typeof c.name === 'string', 'id and name');
-      if (campaigns && campaigns.length > 0) {
-        const one = await adapter().getCampaign(campaigns[0].externalId);
-        assert.equal(one.externalId, campaigns[0].externalId, 'getCampaign returns the campaign asked for');
-      }
-    });
-  });
-
-  rule('features.number-provisioning', 'provisionNumber/releaseNumber work iff declared', async () => {
-    const a = adapter();
-    if (!manifest?.features.numberProvisioning) {
-      await notSupported('features.number-provisioning', 'provisionNumber', () => a.provisionNumber({}));
-      await notSupported('features.number-provisioning', 'releaseNumber', () => a.releaseNumber('x'));
-      return;
-    }
-    await within('features.number-provisioning', 'provisionNumber', async () => {
-      const number = await a.provisionNumber((await options.numberOptions?.(a)) ?? { countryCode: 'US' });
-      assert.match(number.number, E164, 'provisioned number is E.164');
-      await a.releaseNumber(number.externalId);
-    });
-  });
-
-  rule('features.webhook-registration', 'registerWebhook/unregisterWebhook work iff declared', async () => {
-    const a = adapter();
-    const config = { url: ENDPOINT, secret: 'whsec_conformance' };
-    if (!manifest?.features.webhookRegistration) {
-      await notSupported('features.webhook-registration', 'registerWebhook', () => a.registerWebhook(config));
-      await notSupported('features.webhook-registration', 'unregisterWebhook', () =>
-        a.unregisterWebhook('x'),
+  if (capabilities.has('callUpdates')) {
+    rule('capability.call-updates', 'updateCall posts a conversion and returns the call', async () => {
+      const externalId = options.updatableCallId
+        ? await options.updatableCallId()
+        : capabilities.has('history')
+          ? (await history())[0]?.externalId
+          : undefined;
+      expectThat(
+        externalId,
+        'capability.call-updates',
+        undefined,
+        'no call to update: implement HistorySource or pass updatableCallId',
       );
-      return;
-    }
-    await within('features.webhook-registration', 'registerWebhook', async () => {
-      const registration = await a.registerWebhook(config);
-      assert.ok(registration.id, 'registration id');
-      assert.ok(registration.triggers.length > 0, 'registered triggers');
-      await a.unregisterWebhook(registration.id);
+      await within('capability.call-updates', externalId, async () => {
+        const updated = await capable('callUpdates').updateCall(externalId as string, { converted: true });
+        assert.equal(updated.externalId, externalId, 'updateCall returns the updated call');
+      });
     });
-  });
+  }
 
-  rule('features.call-updates', 'updateCall works iff declared', async () => {
-    const a = adapter();
-    if (!manifest?.features.callUpdates) {
-      await notSupported('features.call-updates', 'updateCall', () => a.updateCall('x', { converted: true }));
-      return;
-    }
-    const [first] = await history();
-    await within('features.call-updates', first?.externalId, async () => {
-      const updated = await a.updateCall(first.externalId, { converted: true });
-      assert.equal(updated.externalId, first.externalId, 'updateCall returns the updated call');
-    });
-  });
-
-  if (manifest?.features.webhooks === false) return rules;
+  if (!capabilities.has('webhooks')) return rules;
 
   rule('webhook.templates', 'hands out templates that target the endpoint and carry the secret', async () => {
-    const a = adapter();
+    const a = capable('webhooks');
     const secret = 'whsec_conformance';
     const templates = a.webhookTemplates({ url: ENDPOINT, secret });
     expectThat(templates.length > 0, 'webhook.templates', undefined, 'no template');
@@ -404,7 +442,7 @@ export function conformanceRules<C extends object>(options: ConformanceOptions<C
         const a = new (manifest as PluginManifest).adapter({
           ...options.context(options.credentials()),
           settings: c.settings ?? {},
-        });
+        }) as WithCapability<'webhooks'>;
         const event = a.mapWebhook(corpusRequest(c));
         assert.equal(event.type, c.expected.type, 'type');
         if (c.expected.eventId !== undefined) assert.equal(event.eventId, c.expected.eventId, 'eventId');
@@ -426,7 +464,7 @@ export function conformanceRules<C extends object>(options: ConformanceOptions<C
   });
 
   rule('webhook.describe-agrees', 'describeWebhook and mapWebhook agree on event id and type', async () => {
-    const a = adapter();
+    const a = capable('webhooks');
     const corpus = options.webhookCorpus?.()?.cases.map((c) => [c.name, corpusRequest(c)] as const) ?? [];
     const lifecycle = (await lifecycleSamples(options)).map((r, i) => [`lifecycle #${i + 1}`, r] as const);
     for (const [name, request] of [...corpus, ...lifecycle]) {
@@ -440,7 +478,7 @@ export function conformanceRules<C extends object>(options: ConformanceOptions<C
   });
 
   rule('webhook.lifecycle', "a call's lifecycle maps to valid events with unique event ids", async () => {
-    const a = adapter();
+    const a = capable('webhooks');
     const requests = await lifecycleSamples(options);
     expectThat(
       requests.length > 1,
@@ -468,7 +506,7 @@ export function conformanceRules<C extends object>(options: ConformanceOptions<C
     'webhook.verify',
     'verifyWebhook accepts signed requests and refuses tampered, expired, unsigned ones',
     async () => {
-      const a = adapter();
+      const a = capable('webhooks');
       if (!a.verifyWebhook) {
         expectThat(
           manifest?.webhooks.schemes.some((s) => s === 'token' || s === 'hmac'),
@@ -543,7 +581,7 @@ export function conformanceRules<C extends object>(options: ConformanceOptions<C
 
 /** Pages through a window to the end, checking the cursor moves on and no call comes twice. */
 async function readHistory(
-  adapter: CallTrackingProvider,
+  adapter: HistorySource,
   window: { from: Date; to: Date },
   pageSize: number,
   rule = 'history.paging',
@@ -567,28 +605,6 @@ async function readHistory(
     expectThat(pages < 10_000, rule, undefined, 'paging never ends');
   } while (cursor !== undefined);
   return [...seen.values()];
-}
-
-/** Runs an optional operation: its result, or undefined when it throws NotSupportedError. */
-async function supported<T>(run: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof NotSupportedError) return undefined;
-    throw error;
-  }
-}
-
-async function notSupported(rule: string, operation: string, run: () => Promise<unknown>): Promise<void> {
-  await within(rule, operation, () =>
-    assert.rejects(run(), (e: unknown) => {
-      assert.ok(
-        e instanceof NotSupportedError,
-        `not declared, so it must throw NotSupportedError (got ${String(e)})`,
-      );
-      return true;
-    }),
-  );
 }
 
 const lifecycleCache = new WeakMap<object, Promise<InboundWebhook[]>>();

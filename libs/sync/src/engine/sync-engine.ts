@@ -1,10 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  ProviderError,
-  type CallPage,
-  type CallTrackingProvider,
-  type NormalizedCall,
-} from '@switchboard/core';
+import { ProviderError, type CallPage, type HistorySource, type NormalizedCall } from '@switchboard/core';
 import type { SyncWindow } from '../window/sync-window.js';
 import {
   SyncPageWriter,
@@ -16,7 +11,7 @@ import {
 
 export interface WindowRun {
   target: PageTarget;
-  adapter: CallTrackingProvider;
+  adapter: HistorySource;
   window: SyncWindow;
   policy: SyncWritePolicy;
   pageSize: number;

@@ -50,6 +50,8 @@ export class IncrementalSyncService {
     }
     if (!this.registry.has(provider))
       return { status: 'skipped', reason: `no plugin loaded for ${provider}` };
+    if (!this.registry.supports(provider, 'history'))
+      return { status: 'skipped', reason: `the ${provider} plugin has no call history to sync` };
 
     const held = await this.lock.tryAcquire(`incremental:${connectionId}`);
     if (!held) {
@@ -71,7 +73,7 @@ export class IncrementalSyncService {
       const { adapter } = this.adapters.forConnection(connection);
       const outcome = await this.engine.run({
         target: { connectionId, provider },
-        adapter,
+        adapter: this.registry.require(provider, adapter, 'history', 'sync'),
         window,
         policy: 'merge',
         pageSize: settings.batchSize,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { CallTrackingProvider } from '@switchboard/core';
+import type { HistorySource, WebhookReceiver } from '@switchboard/core';
 import { WebhookLogRepository, type CallRow } from '@switchboard/persistence';
 import {
   inboundWebhookFromRow,
@@ -16,7 +16,8 @@ import type { RunReportBuilder } from './run-report.js';
 
 export interface ParallelRunChunk {
   target: PageTarget;
-  adapter: CallTrackingProvider;
+  /** Reads the provider's history and maps the connection's logged webhooks. */
+  adapter: HistorySource & WebhookReceiver;
   window: SyncWindow;
   pageSize: number;
   report: RunReportBuilder;

@@ -77,7 +77,13 @@ export class SyncRunExecutor {
     try {
       const connection = await this.connections.findById(run.connection_id);
       if (!connection) return { status: 'canceled' }; // its runs went with it
-      const { adapter } = this.adapters.forConnection(connection);
+      // A run queued before its plugin lost (or never had) a HistorySource fails, not retried.
+      const adapter = this.registry.require(
+        provider,
+        this.adapters.forConnection(connection).adapter,
+        'history',
+        'sync run',
+      );
       const settings = connectionSyncSettings(this.registry.manifest(provider).sync, connection.settings);
       const report = new RunReportBuilder(kind, run.report);
       const stop = async () => {
@@ -104,7 +110,7 @@ export class SyncRunExecutor {
         if (kind === 'parallel_run') {
           const stopped = await this.parallelRun.compareChunk({
             target,
-            adapter,
+            adapter: this.registry.require(provider, adapter, 'webhooks', 'parallel-run report'),
             window,
             pageSize: settings.batchSize,
             report,

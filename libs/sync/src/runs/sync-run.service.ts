@@ -17,11 +17,28 @@ import { chunkCount, runProgress, type RunProgress } from '../window/sync-window
 export class SyncRequestError extends SwitchboardError {
   constructor(
     readonly code:
-      'connection_not_found' | 'invalid_window' | 'invalid_kind' | 'not_available' | 'run_not_found',
+      | 'connection_not_found'
+      | 'invalid_window'
+      | 'invalid_kind'
+      | 'not_available'
+      | 'run_not_found'
+      | 'not_supported',
     message: string,
+    /** For `not_supported`: the provider and the capability its plugin lacks. */
+    readonly details?: { provider: string; capability: string },
   ) {
     super(message);
   }
+}
+
+/** Every sync reads the provider's history: a plugin without a HistorySource cannot be synced. */
+export function requireHistory(registry: ProviderRegistry, provider: string): void {
+  if (registry.supports(provider, 'history')) return;
+  throw new SyncRequestError(
+    'not_supported',
+    `the ${provider} plugin has no call history (HistorySource): its calls arrive by webhook only, so there is nothing to sync`,
+    { provider, capability: 'history' },
+  );
 }
 
 export interface StartRun {
@@ -89,6 +106,14 @@ export class SyncRunService {
         `no plugin is loaded for provider "${connection.providerType}"`,
       );
     }
+    requireHistory(this.registry, connection.providerType);
+    if (input.kind === 'parallel_run' && !this.registry.supports(connection.providerType, 'webhooks')) {
+      throw new SyncRequestError(
+        'not_supported',
+        `the ${connection.providerType} plugin receives no webhooks (WebhookReceiver): there is nothing to compare its history with`,
+        { provider: connection.providerType, capability: 'webhooks' },
+      );
+    }
     if (input.kind === 'parallel_run' && connection.mode !== 'shadow') {
       throw new SyncRequestError(
         'not_available',
@@ -124,6 +149,7 @@ export class SyncRunService {
   async syncNow(connectionId: string): Promise<{ jobId: string }> {
     const connection = await this.connections.findById(connectionId);
     if (!connection) throw new SyncRequestError('connection_not_found', `no connection ${connectionId}`);
+    if (this.registry.has(connection.providerType)) requireHistory(this.registry, connection.providerType);
     const job = await this.queue.add(
       'incremental',
       { kind: 'incremental', connectionId },

@@ -8,10 +8,19 @@ export const MIN_SYNC_INTERVAL_SECONDS = 10;
  * `settings.sync` (`intervalSeconds`, `lookbackSeconds`, `batchSize`, `enabled`). Values that are
  * not positive whole numbers are ignored (the API validates them when they are set).
  */
+const NO_PLUGIN_DEFAULTS: PluginSyncDefaults = {
+  intervalSeconds: 300,
+  batchSize: 100,
+  lookbackSeconds: 3600,
+};
+
 export function connectionSyncSettings(
-  defaults: PluginSyncDefaults,
+  defaults: PluginSyncDefaults | undefined,
   settings: unknown,
 ): PluginSyncDefaults & { enabled: boolean } {
+  // A manifest without sync defaults is one without a HistorySource (validateManifest requires
+  // them otherwise), whose connections are never synced; the fallback only keeps this total.
+  defaults ??= NO_PLUGIN_DEFAULTS;
   const sync = isObject(settings) && isObject(settings.sync) ? settings.sync : {};
   const whole = (value: unknown, fallback: number, min = 1) =>
     typeof value === 'number' && Number.isInteger(value) && value >= min ? value : fallback;

@@ -23,8 +23,9 @@ export interface ReconcileResult {
 }
 
 /**
- * Keeps one BullMQ job scheduler per live, active connection (at its plugin's interval, or the
- * connection's own `settings.sync.intervalSeconds`) and none for any other, and re-queues
+ * Keeps one BullMQ job scheduler per live, active connection whose plugin has a HistorySource (at
+ * its plugin's interval, or the connection's own `settings.sync.intervalSeconds`) and none for any
+ * other (a webhook-only plugin has nothing to sync), and re-queues
  * operator runs whose job Redis no longer has. BullMQ's schedulers live in Redis, so every worker
  * may reconcile: upserts are idempotent and each scheduled job is run once by one worker.
  */
@@ -60,6 +61,8 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.config.sync.scheduleEnabled) {
       for (const connection of await this.connections.list({ activeOnly: true })) {
         if (connection.mode !== 'live' || !this.registry.has(connection.providerType)) continue;
+        // Webhook-only plugins (no HistorySource) have nothing to sync: no schedule at all.
+        if (!this.registry.supports(connection.providerType, 'history')) continue;
         const settings = connectionSyncSettings(
           this.registry.manifest(connection.providerType).sync,
           connection.settings,
