@@ -85,7 +85,7 @@ describe('switchboard CLI and process entry points (built)', () => {
         .filter((r) => r.status === 'loaded')
         .map((r) => r.provider)
         .sort(),
-    ).toEqual(['retreaver', 'ringba', 'trackdrive']);
+    ).toEqual(['generic-webhook', 'retreaver', 'ringba', 'trackdrive']);
   });
 
   it('migrate and plugins need neither Redis nor encryption keys', () => {

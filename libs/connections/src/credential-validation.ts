@@ -12,7 +12,13 @@ export function validateCredentials<T extends object>(dto: Type<T>, input: unkno
     throw new ConnectionError('invalid_credentials', 'credentials must be an object');
   }
   const instance = plainToInstance(dto, input);
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
+  // forbidUnknownValues off: a plugin without credentials has an empty DTO class (no metadata),
+  // which class-validator would refuse; `input` is already known to be a plain object.
+  const errors = validateSync(instance, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: false,
+  });
   if (errors.length > 0) {
     const problems = errors.map((e) =>
       e.constraints ? `${e.property}: ${Object.keys(e.constraints).join(', ')}` : `${e.property}: invalid`,

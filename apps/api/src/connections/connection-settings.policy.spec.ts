@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { checkPlatformSettings } from './connection-settings.policy.js';
+import { checkPlatformSettings, checkPluginSettings } from './connection-settings.policy.js';
 
 const refusal = (settings: Record<string, unknown>) => {
   try {
@@ -41,5 +41,42 @@ describe('checkPlatformSettings', () => {
     [{ rateLimits: { requestsPerSecond: 0 } }, 'settings.rateLimits.requestsPerSecond'],
   ])('refuses %j naming %s', (settings, field) => {
     expect(refusal(settings)).toMatchObject({ error: 'invalid_settings', details: { field } });
+  });
+});
+
+describe('checkPluginSettings', () => {
+  const manifest = {
+    validateSettings: (settings: Readonly<Record<string, unknown>>) =>
+      settings.mapping === undefined
+        ? [
+            { field: 'settings.mapping', message: 'is required' },
+            { field: 'settings.other', message: 'is wrong too' },
+          ]
+        : [],
+  };
+
+  it("refuses the plugin's problems as a 400 invalid_settings naming the first field, listing all", () => {
+    try {
+      checkPluginSettings(undefined, manifest);
+      throw new Error('not refused');
+    } catch (error) {
+      expect(error).toBeInstanceOf(BadRequestException);
+      expect((error as BadRequestException).getResponse()).toEqual({
+        error: 'invalid_settings',
+        message: 'settings.mapping is required',
+        details: {
+          field: 'settings.mapping',
+          problems: [
+            { field: 'settings.mapping', message: 'is required' },
+            { field: 'settings.other', message: 'is wrong too' },
+          ],
+        },
+      });
+    }
+  });
+
+  it('accepts settings the plugin finds fine, and any settings of a plugin without the hook', () => {
+    expect(() => checkPluginSettings({ mapping: {} }, manifest)).not.toThrow();
+    expect(() => checkPluginSettings({ anything: 1 }, {})).not.toThrow();
   });
 });

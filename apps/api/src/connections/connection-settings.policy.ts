@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import type { PluginManifest } from '@switchboard/core';
 import { MIN_SYNC_INTERVAL_SECONDS } from '@switchboard/sync';
 
 const refuse = (field: string, message: string): never => {
@@ -60,4 +61,23 @@ export function checkPlatformSettings(settings: Record<string, unknown> | undefi
     wholeNumber(limits.requestsPerMinute, 'settings.rateLimits.requestsPerMinute', 1, 6_000_000);
     wholeNumber(limits.maxConcurrency, 'settings.rateLimits.maxConcurrency', 1, 1_000);
   }
+}
+
+/**
+ * The plugin's own keys of a connection's settings, checked by the plugin's `validateSettings`
+ * when it has one (the generic webhook plugin's mapping). Throws a 400 `invalid_settings` naming
+ * the first problem's field, with every problem in `details.problems`.
+ */
+export function checkPluginSettings(
+  settings: Record<string, unknown> | undefined,
+  manifest: Pick<PluginManifest, 'validateSettings'>,
+): void {
+  const problems = manifest.validateSettings?.(settings ?? {}) ?? [];
+  if (problems.length === 0) return;
+  const [first] = problems;
+  throw new BadRequestException({
+    error: 'invalid_settings',
+    message: `${first.field} ${first.message}`,
+    details: { field: first.field, problems },
+  });
 }

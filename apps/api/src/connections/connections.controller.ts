@@ -8,7 +8,7 @@ import { CallCache } from '@switchboard/pipeline';
 import { auditContext, type AuditedRequest } from '../auth/audit-actor.js';
 import { RequireScope } from '../auth/auth.guard.js';
 import { checkApiBaseUrl } from './api-base-url.policy.js';
-import { checkPlatformSettings } from './connection-settings.policy.js';
+import { checkPlatformSettings, checkPluginSettings } from './connection-settings.policy.js';
 import {
   CreateConnectionDto,
   ListConnectionsQuery,
@@ -143,6 +143,8 @@ export class ConnectionsController {
   private checkSettings(provider: string, settings: Record<string, unknown> | undefined): void {
     checkPlatformSettings(settings);
     if (!this.registry.has(provider)) return;
-    checkApiBaseUrl(settings, this.registry.manifest(provider), this.config.allowCustomApiBaseUrls);
+    const manifest = this.registry.manifest(provider);
+    checkApiBaseUrl(settings, manifest, this.config.allowCustomApiBaseUrls);
+    checkPluginSettings(settings, manifest);
   }
 }
