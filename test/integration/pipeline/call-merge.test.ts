@@ -79,22 +79,35 @@ describe('call merge statement (real PostgreSQL)', () => {
   it('creates the call, records the event and marks the inbox row processed in one statement', async () => {
     const conn = await newConnection();
     const logId = randomUUID();
+    // Microseconds a JS Date cannot hold: the partition key is passed as exact text.
+    const createdAt = '2026-11-20T08:00:00.123456Z';
     await pool.query(
-      `INSERT INTO webhook_logs (id, connection_id, provider, method, verification, status, http_status)
-       VALUES ($1, $2, 'ringba', 'GET', 'verified', 'queued', 202)`,
-      [logId, conn],
+      `INSERT INTO webhook_logs (id, connection_id, provider, method, verification, status, http_status, created_at)
+       VALUES ($1, $2, 'ringba', 'GET', 'verified', 'queued', 202, $3)`,
+      [logId, conn, createdAt],
     );
     const stored = await store.store(
       [
-        event(
-          conn,
-          'A1',
-          1,
-          { status: 'ringing', revenue: '12.5', campaignName: 'Solar' },
-          { webhookLogId: logId, type: 'call.started' },
-        ),
+        toCallEventRow({
+          connectionId: conn,
+          provider: 'ringba',
+          source: 'webhook',
+          webhookLogId: logId,
+          webhookLogCreatedAt: createdAt,
+          event: {
+            type: 'call.started',
+            occurredAt: new Date(BASE + 1000),
+            call: {
+              externalId: 'A1',
+              providerData: {},
+              status: 'ringing',
+              revenue: '12.5',
+              campaignName: 'Solar',
+            },
+          },
+        }),
       ],
-      [{ id: logId, attempts: 1 }],
+      [{ id: logId, created_at: createdAt, attempts: 1 }],
     );
     expect(stored).toHaveLength(1);
     expect(stored[0].newEvents).toEqual([
@@ -105,6 +118,12 @@ describe('call merge statement (real PostgreSQL)', () => {
     const events = await pool.query('SELECT * FROM call_events WHERE webhook_log_id = $1', [logId]);
     expect(events.rows).toHaveLength(1);
     expect(events.rows[0]).toMatchObject({ call_id: row.id, event_type: 'call.started', source: 'webhook' });
+    expect(events.rows[0].data).not.toHaveProperty('webhook_log_created_at');
+    const dated = await pool.query(
+      `SELECT count(*)::int AS n FROM call_events WHERE webhook_log_id = $1 AND created_at = $2`,
+      [logId, createdAt],
+    );
+    expect(dated.rows[0].n).toBe(1);
     const log = await pool.query('SELECT status, attempts, processed_at FROM webhook_logs WHERE id = $1', [
       logId,
     ]);

@@ -44,6 +44,16 @@ export type WebhookLogForProcessing = Pick<
   | 'received_at'
 >;
 
+/** A row as the worker loads it: with its created_at as exact text. */
+export type LoadedWebhookLog = WebhookLogRow & {
+  /**
+   * created_at exactly (microseconds, UTC, ISO 8601; a JS Date keeps milliseconds): with the id it
+   * names the row's partition, so the statements that record the row's event and mark it processed
+   * touch one partition instead of probing all of them.
+   */
+  created_at_key: string;
+};
+
 export interface WebhookLogFilter {
   connectionId?: string;
   provider?: string;
@@ -90,10 +100,11 @@ export class WebhookLogRepository {
   constructor(private readonly pool: DatabasePool) {}
 
   /** The rows a batch of jobs names, in one query. Missing ids are simply absent. */
-  async loadForProcessing(ids: readonly string[]): Promise<WebhookLogRow[]> {
+  async loadForProcessing(ids: readonly string[]): Promise<LoadedWebhookLog[]> {
     if (ids.length === 0) return [];
-    const { rows } = await this.pool.query<WebhookLogRow>(
-      'SELECT * FROM webhook_logs WHERE id = ANY($1::uuid[])',
+    const { rows } = await this.pool.query<LoadedWebhookLog>(
+      `SELECT *, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at_key
+       FROM webhook_logs WHERE id = ANY($1::uuid[])`,
       [ids],
     );
     return rows;

@@ -11,6 +11,11 @@ export interface CallEventInput {
   source: CallEventSource;
   /** The webhook_logs row it came from; its call_events row is unique on it. */
   webhookLogId?: string;
+  /**
+   * That row's created_at, exactly (text, microseconds): the partition key of both webhook_logs and
+   * call_events, so the statements probe one partition. Without it they look the row up.
+   */
+  webhookLogCreatedAt?: string;
   event: NormalizedCallEvent;
 }
 
@@ -20,6 +25,7 @@ export type CallEventRow = Record<string, unknown>;
 /** Keys of a CallEventRow that describe the delivery, not the call (left out of call_events.data). */
 const DELIVERY_KEYS = new Set([
   'webhook_log_id',
+  'webhook_log_created_at',
   'connection_id',
   'provider',
   'source',
@@ -84,6 +90,7 @@ export function toCallEventRow(input: CallEventInput): CallEventRow {
   }
   const row: CallEventRow = {
     webhook_log_id: input.webhookLogId ?? null,
+    webhook_log_created_at: input.webhookLogCreatedAt ?? null,
     connection_id: input.connectionId,
     provider,
     external_id: call.externalId,

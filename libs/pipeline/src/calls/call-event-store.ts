@@ -7,6 +7,8 @@ import { CALL_EVENTS_SQL, CALL_UPSERT_SQL } from './call-upsert.sql.js';
 /** An inbox row to mark processed in the same transaction, with the attempt that processed it. */
 export interface ProcessedLog {
   id: string;
+  /** The row's created_at exactly (its partition key, as loadForProcessing's created_at_key gives it). */
+  created_at: string;
   attempts: number;
   /** Values the mapper could not use (stored on webhook_logs.mapping_warnings); null/absent = none. */
   mapping_warnings?: readonly MappingWarning[] | null;
@@ -89,6 +91,7 @@ export class CallEventStore {
               call_id: call.id,
               connection_id: event.connection_id,
               webhook_log_id: event.webhook_log_id,
+              webhook_log_created_at: event.webhook_log_created_at,
               source: event.source,
               event_type: event.event_type,
               occurred_at: event.occurred_at,

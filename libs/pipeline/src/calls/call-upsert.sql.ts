@@ -55,6 +55,7 @@ const newTime = (key: string) => `(EXCLUDED.field_times->>'${key}')::bigint`;
 
 const INPUT_COLUMNS = [
   'webhook_log_id uuid',
+  'webhook_log_created_at timestamptz',
   'connection_id uuid',
   'provider text',
   'external_id text',
@@ -182,11 +183,16 @@ fresh AS (
   -- A redelivered event (its inbox row already produced a call_events row) changes nothing; a
   -- duplicate this snapshot cannot see yet is harmless too, because the merge is idempotent.
   -- Events without an inbox row (syncs) cannot be redeliveries and are not looked up at all; the
-  -- correlated NOT EXISTS under OR stays a per-row probe of the unique index of each call_events
-  -- partition (it leads with webhook_log_id), never a hash of the whole table.
+  -- correlated NOT EXISTS under OR stays a per-row probe of the unique index (webhook_log_id,
+  -- created_at), never a hash of the whole table. With the inbox row's created_at (the worker
+  -- passes it) the probe is pruned to one partition; without it, every partition is probed.
   SELECT i.* FROM input i
   WHERE i.webhook_log_id IS NULL
-    OR NOT EXISTS (SELECT 1 FROM call_events ce WHERE ce.webhook_log_id = i.webhook_log_id)
+    OR (i.webhook_log_created_at IS NOT NULL AND NOT EXISTS (
+      SELECT 1 FROM call_events ce
+      WHERE ce.webhook_log_id = i.webhook_log_id AND ce.created_at = i.webhook_log_created_at))
+    OR (i.webhook_log_created_at IS NULL AND NOT EXISTS (
+      SELECT 1 FROM call_events ce WHERE ce.webhook_log_id = i.webhook_log_id))
 ),
 ${MAP_FIELDS.map(mapFold).join(',\n')},
 folded AS (
@@ -216,22 +222,28 @@ RETURNING c.id, c.connection_id, c.external_id, c.version, ${callViewJsonSql('c'
 export const CALL_UPSERT_SQL = buildCallUpsertSql();
 
 /**
- * $1: jsonb array of {call_id, connection_id, webhook_log_id, source, event_type, occurred_at, data}
- * for the events the upsert took in; $2: jsonb array of {id, attempts, mapping_warnings?} of the inbox
- * rows to mark processed (their mapping warnings replace any an earlier attempt left). Returns the inbox ids whose event was recorded now (not by an earlier delivery).
+ * $1: jsonb array of {call_id, connection_id, webhook_log_id, webhook_log_created_at, source,
+ * event_type, occurred_at, data} for the events the upsert took in; $2: jsonb array of {id,
+ * created_at, attempts, mapping_warnings?} of the inbox rows to mark processed (their mapping
+ * warnings replace any an earlier attempt left). Returns the inbox ids whose event was recorded now
+ * (not by an earlier delivery). Both tables are partitioned by created_at: given the inbox row's
+ * created_at, each row is found in its one partition instead of probing every partition by id.
  */
 export const CALL_EVENTS_SQL = `WITH recorded AS (
   -- call_events is partitioned by created_at, so its unique index is (webhook_log_id, created_at):
   -- an event from a webhook takes its inbox row's created_at, which every redelivery of that row
   -- computes the same, so the pair is as unique as webhook_log_id. (Without an inbox row, e.g. one
   -- already dropped by retention, the event's own time, equally the same for every redelivery;
-  -- sync events have no inbox row: now().)
+  -- sync events have no inbox row: now(). The inbox row is looked up only when the caller did not
+  -- pass its created_at.)
   INSERT INTO call_events (call_id, connection_id, webhook_log_id, source, event_type, occurred_at, data, created_at)
   SELECT e.call_id, e.connection_id, e.webhook_log_id, e.source, e.event_type, e.occurred_at, e.data,
-    CASE WHEN e.webhook_log_id IS NULL THEN now() ELSE COALESCE(wl.created_at, e.occurred_at) END
-  FROM jsonb_to_recordset($1::jsonb) AS e(call_id uuid, connection_id uuid, webhook_log_id uuid, source text,
-    event_type text, occurred_at timestamptz, data jsonb)
-  LEFT JOIN webhook_logs wl ON wl.id = e.webhook_log_id
+    CASE WHEN e.webhook_log_id IS NULL THEN now() ELSE COALESCE(
+      e.webhook_log_created_at,
+      (SELECT wl.created_at FROM webhook_logs wl WHERE wl.id = e.webhook_log_id LIMIT 1),
+      e.occurred_at) END
+  FROM jsonb_to_recordset($1::jsonb) AS e(call_id uuid, connection_id uuid, webhook_log_id uuid,
+    webhook_log_created_at timestamptz, source text, event_type text, occurred_at timestamptz, data jsonb)
   ON CONFLICT (webhook_log_id, created_at) DO NOTHING
   RETURNING webhook_log_id
 ),
@@ -239,8 +251,8 @@ processed AS (
   UPDATE webhook_logs wl
   SET status = 'processed', attempts = x.attempts, error = NULL, processed_at = now(), updated_at = now(),
     mapping_warnings = x.mapping_warnings
-  FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, attempts integer, mapping_warnings jsonb)
-  WHERE wl.id = x.id
+  FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, created_at timestamptz, attempts integer, mapping_warnings jsonb)
+  WHERE wl.id = x.id AND wl.created_at = x.created_at
   RETURNING wl.id
 )
 SELECT webhook_log_id FROM recorded`;

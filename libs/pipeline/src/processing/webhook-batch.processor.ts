@@ -4,8 +4,8 @@ import { OutageLog, type MappingWarning } from '@switchboard/core';
 import { SwitchboardMetrics } from '@switchboard/metrics';
 import {
   WebhookLogRepository,
+  type LoadedWebhookLog,
   type WebhookLogFailure,
-  type WebhookLogForProcessing,
 } from '@switchboard/persistence';
 import type { WebhookJobData } from '@switchboard/queue';
 import { toCallEventRow, type CallEventRow } from '../calls/call-event-row.js';
@@ -71,7 +71,7 @@ export class WebhookBatchProcessor {
 
   async processBatch(work: readonly WebhookWork[]): Promise<WebhookOutcome[]> {
     const outcomes: WebhookOutcome[] = new Array(work.length);
-    let rows: Map<string, WebhookLogForProcessing>;
+    let rows: Map<string, LoadedWebhookLog>;
     try {
       rows = new Map(
         (await this.logs.loadForProcessing(work.map((w) => w.data.webhookLogId))).map((r) => [r.id, r]),
@@ -125,9 +125,15 @@ export class WebhookBatchProcessor {
             provider: row.provider,
             source: 'webhook',
             webhookLogId: row.id,
+            webhookLogCreatedAt: row.created_at_key,
             event,
           }),
-          log: { id: row.id, attempts: item.attempt, mapping_warnings: event.warnings ?? null },
+          log: {
+            id: row.id,
+            created_at: row.created_at_key,
+            attempts: item.attempt,
+            mapping_warnings: event.warnings ?? null,
+          },
           warnings: event.warnings,
         });
       } catch (error) {
@@ -142,7 +148,7 @@ export class WebhookBatchProcessor {
   }
 
   private async resolveAdapters(
-    rows: Map<string, WebhookLogForProcessing>,
+    rows: Map<string, LoadedWebhookLog>,
   ): Promise<Map<string, ConnectionAdapter | Error>> {
     const resolved = new Map<string, ConnectionAdapter | Error>();
     for (const row of rows.values()) {
@@ -219,7 +225,7 @@ export class WebhookBatchProcessor {
   private async finish(
     work: readonly WebhookWork[],
     outcomes: WebhookOutcome[],
-    rows: Map<string, WebhookLogForProcessing>,
+    rows: Map<string, LoadedWebhookLog>,
   ): Promise<WebhookOutcome[]> {
     const failures: WebhookLogFailure[] = [];
     const now = Date.now();
