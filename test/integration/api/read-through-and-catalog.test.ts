@@ -177,7 +177,12 @@ describe('read-through, call events, campaigns and numbers (real app, simulators
       as(writeKey),
     );
     expect(unsupported.statusCode).toBe(501);
-    expect(unsupported.json()).toMatchObject({ statusCode: 501, error: 'not_supported' });
+    // TrackDrive's adapter has no NumberProvisioning: refused before the provider is asked.
+    expect(unsupported.json()).toMatchObject({
+      statusCode: 501,
+      error: 'not_supported',
+      details: { provider: 'trackdrive', capability: 'numberProvisioning' },
+    });
     expect(
       (await api.send('DELETE', `/connections/${trackdriveId}/numbers/PN1`, undefined, as(writeKey)))
         .statusCode,
