@@ -96,8 +96,9 @@ async function main(): Promise<void> {
     HOST: '127.0.0.1',
     PORT: String(apiPort),
     PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
-    LOG_REQUESTS: 'false',
-    LOG_LEVEL: 'warn',
+    // BENCH_API_LOG_REQUESTS=true measures the api as deployed by default (one log line per request).
+    LOG_REQUESTS: process.env.BENCH_API_LOG_REQUESTS ?? 'false',
+    LOG_LEVEL: process.env.BENCH_API_LOG_LEVEL ?? 'warn',
   });
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   await waitFor(`${apiUrl}/health/live`, api);
