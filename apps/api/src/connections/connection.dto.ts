@@ -43,7 +43,11 @@ export class CreateConnectionDto {
 
   @ApiPropertyOptional({
     example: { apiBaseUrl: 'http://127.0.0.1:4010' },
-    description: 'Plugin and platform settings',
+    description:
+      'Plugin and platform settings (README "Connection settings"). The generic-webhook plugin reads ' +
+      '`mapping`, e.g. {"mapping": {"fields": {"externalId": {"from": "body", "path": "$.call.id"}}, ' +
+      '"money": "cents", "time": "unix-seconds"}} (plugins/generic-webhook/README.md). A bad value is ' +
+      '400 invalid_settings naming the field (details.field, details.problems).',
   })
   @IsOptionalNotNull()
   @IsObject()
@@ -85,7 +89,9 @@ export class UpdateConnectionDto {
   @IsBoolean()
   active?: boolean;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({
+    description: 'Replaces the settings, checked as on create (400 invalid_settings naming the field)',
+  })
   @IsOptionalNotNull()
   @IsObject()
   settings?: Record<string, unknown>;
