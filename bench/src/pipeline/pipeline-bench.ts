@@ -147,7 +147,9 @@ async function main(): Promise<void> {
       const { connection } = await app
         .get(ConnectionService)
         .create({ provider, name: `${provider} bench`, credentials: CREDENTIALS[provider], validate: false });
-      const { adapter } = await app.get(ConnectionAdapters).forId(connection.id);
+      // The bench only renders and maps webhooks, which all three plugins implement.
+      const { capable } = await app.get(ConnectionAdapters).forId(connection.id);
+      const adapter = capable('webhooks', 'bench webhooks') as CallTrackingProvider;
       connections.push({ id: connection.id, provider, adapter });
     }
     const random = seededRandom(SEED);

@@ -117,7 +117,7 @@ export class WebhookBatchProcessor {
         return;
       }
       try {
-        const event = adapter.adapter.mapWebhook(inboundWebhookFromRow(row));
+        const event = adapter.capable('webhooks', 'mapWebhook').mapWebhook(inboundWebhookFromRow(row));
         prepared.push({
           index,
           row: toCallEventRow({
