@@ -32,6 +32,9 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CALLS = Number(process.env.BENCH_CALLS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
+// e.g. BENCH_ONLY="cached" runs only the cases whose name contains one of the words (profiling)
+const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+const selected = (name: string) => !ONLY || ONLY.some((word) => name.includes(word));
 const PORT = 3900 + Math.floor(Math.random() * 90);
 const CREDENTIALS: Record<string, Record<string, string>> = {
   ringba: { accountId: 'RA0123456', apiToken: 'ringba-api-token-1234' },
@@ -77,7 +80,9 @@ async function main(): Promise<void> {
   const sql = new pg.Pool({ connectionString: dbUrl, max: 4 });
   let api: ChildProcess | undefined;
   try {
-    api = spawn(process.execPath, [API], {
+    // e.g. BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the api under load
+    const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    api = spawn(process.execPath, [...nodeArgs, API], {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'inherit'],
       env: {
@@ -136,6 +141,7 @@ async function main(): Promise<void> {
 
     const results: CaseResult[] = [];
     const run = async (name: string, paths: () => string) => {
+      if (!selected(name)) return undefined;
       const result = await load(base, adminToken, paths);
       const r: CaseResult = {
         name,
@@ -181,7 +187,8 @@ async function main(): Promise<void> {
     ];
     const lists: CaseResult[] = [];
     for (const [name, url] of listCases) {
-      lists.push(await run(name, () => url));
+      const result = await run(name, () => url);
+      if (result) lists.push(result);
     }
 
     const reports: Array<{ name: string; ms: number[] }> = [];
@@ -193,6 +200,7 @@ async function main(): Promise<void> {
       ['month report by provider', '/reports/calls?from=2026-10-01&to=2026-11-01&groupBy=provider'],
       ['month report by campaign', '/reports/calls?from=2026-10-01&to=2026-11-01&groupBy=campaign'],
     ] as const) {
+      if (!selected(name)) continue;
       const ms: number[] = [];
       for (let i = 0; i < 5; i++) {
         const started = performance.now();
@@ -205,6 +213,8 @@ async function main(): Promise<void> {
       log(`${name.padEnd(46)} ${ms.join(', ')} ms`);
     }
 
+    // A partial run (BENCH_ONLY) is for profiling: no verdicts, no results file.
+    if (ONLY || !cached || !uncached) return;
     const ratio = cached.requestsPerSecond / Math.max(uncached.requestsPerSecond, 1);
     const worstList = Math.max(...lists.map((l) => l.p99Ms));
     const worstReport = Math.max(...reports.flatMap((r) => r.ms));

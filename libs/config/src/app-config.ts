@@ -84,6 +84,12 @@ export class AppConfig {
    */
   readonly allowCustomApiBaseUrls: boolean = false;
 
+  /**
+   * Calls each api process keeps in memory in front of the Redis call cache (CALL_CACHE_LOCAL_ENTRIES),
+   * invalidated by Redis client tracking; 0 turns the local tier off.
+   */
+  readonly callCacheLocalEntries: number = 10_000;
+
   /** How long webhook logs, call events and raw webhook bodies are kept (libs/maintenance). */
   readonly retention: RetentionConfig = DEFAULT_RETENTION;
 
@@ -179,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   );
   return Object.assign(config, {
     allowCustomApiBaseUrls: raw.ALLOW_CUSTOM_API_BASE_URLS ?? false,
+    callCacheLocalEntries: raw.CALL_CACHE_LOCAL_ENTRIES ?? 10_000,
     retention: retentionConfig(raw),
   });
 }

@@ -165,6 +165,13 @@ export class Environment {
   LIVE_STREAM_MAX_EVENTS?: number;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000000)
+  CALL_CACHE_LOCAL_ENTRIES?: number;
+
+  @IsOptional()
   @Transform(toBool)
   @IsBoolean()
   SYNC_SCHEDULE_ENABLED?: boolean;
@@ -252,6 +259,8 @@ export const EXPECTED: Record<keyof Environment, string> = {
   WORKER_LOCK_DURATION_MS:
     'milliseconds a job lock lasts before the job counts as stalled, 1000 to 600000, e.g. 30000',
   WORKER_STALLED_INTERVAL_MS: 'milliseconds between checks for stalled jobs, 500 to 600000, e.g. 30000',
+  CALL_CACHE_LOCAL_ENTRIES:
+    'how many hot calls each api process keeps in memory, 0 to 1000000 (0 = off), e.g. 10000',
   LIVE_STREAM_MAX_EVENTS:
     'how many recent call events the live stream keeps for reconnecting clients, e.g. 10000',
   SYNC_SCHEDULE_ENABLED: 'true or false (false: no scheduled syncs; backfills and checks still run)',

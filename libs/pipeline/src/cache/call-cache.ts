@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { RedisClient } from '@switchboard/cache';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { RedisClient, TrackedLocalCache } from '@switchboard/cache';
+import { AppConfig } from '@switchboard/config';
 import type { CallView } from '../calls/call-view.js';
 
 /**
@@ -23,13 +24,24 @@ type WithSetIfNewer = { sbCallSetIfNewer(key: string, json: string, version: num
 /**
  * The call cache (`<prefix>:cache:call:<id>`): filled by the worker after each commit and by the
  * API on a miss. Best effort like every cache here: when Redis is away reads miss and writes drop.
+ * Reads go through a per-process tier of hot calls that Redis keeps true (TrackedLocalCache); only
+ * processes that read (the api) open its connection.
  */
 @Injectable()
-export class CallCache {
+export class CallCache implements OnApplicationShutdown {
   private readonly logger = new Logger('CallCache');
+  private readonly local: TrackedLocalCache;
 
-  constructor(private readonly client: RedisClient) {
+  constructor(
+    private readonly client: RedisClient,
+    config: AppConfig,
+  ) {
     client.redis.defineCommand('sbCallSetIfNewer', { numberOfKeys: 1, lua: SET_IF_NEWER });
+    this.local = new TrackedLocalCache(client.redis, this.key(''), config.callCacheLocalEntries);
+  }
+
+  onApplicationShutdown(): void {
+    this.local.close();
   }
 
   key(id: string): string {
@@ -39,7 +51,7 @@ export class CallCache {
   async get(id: string): Promise<CallView | undefined> {
     if (this.client.redis.status !== 'ready') return undefined;
     try {
-      const raw = await this.client.redis.get(this.key(id));
+      const raw = await this.local.get(this.key(id));
       return raw === null ? undefined : (JSON.parse(raw) as CallView);
     } catch {
       return undefined;

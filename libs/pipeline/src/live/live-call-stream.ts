@@ -72,7 +72,7 @@ export class LiveCallStream implements OnModuleDestroy {
     this.running = true;
     // duplicate() does not copy listeners: without its own, the reader's errors are raw console dumps.
     this.reader = watchRedisConnection(
-      this.client.redis.duplicate({ maxRetriesPerRequest: null }),
+      this.client.redis.duplicate({ maxRetriesPerRequest: null, enableAutoPipelining: false }),
       'live stream reader',
     );
     // Start from the newest entry now, so the loop never replays history to live clients ('$' =
