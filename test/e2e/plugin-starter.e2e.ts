@@ -3,7 +3,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { jest } from '@jest/globals';
-import { CredentialsError, NotSupportedError, ProviderError, discoverPlugins } from '@switchboard/core';
+import {
+  CredentialsError,
+  MappingError,
+  NotSupportedError,
+  ProviderError,
+  discoverPlugins,
+  pluginCapabilities,
+} from '@switchboard/core';
 import { createTestContext } from '@switchboard/plugin-sdk/testing';
 
 /**
@@ -131,8 +138,19 @@ describe('plugin starter outside the repository', () => {
         maxAttempts: 1,
       }),
     );
-    await expect(adapter.provisionNumber({})).rejects.toBeInstanceOf(NotSupportedError);
+    // Capabilities are read from the plugin's own class (its own SDK copy): no flags, no stubs.
+    expect(pluginCapabilities(plugin.manifest)).toEqual(['webhooks', 'history', 'callLookup']);
+    expect('provisionNumber' in adapter).toBe(false);
     await expect(adapter.authenticate()).rejects.toBeInstanceOf(ProviderError);
+    const unmappable = {
+      method: 'POST',
+      headers: {},
+      query: { event: 'completed' },
+      rawBody: Buffer.from('{}'),
+      body: {},
+      receivedAt: new Date(),
+    };
+    expect(() => adapter.mapWebhook!(unmappable)).toThrow(MappingError);
     expect(new CredentialsError('x', 'y')).not.toBeInstanceOf(NotSupportedError);
   });
 });

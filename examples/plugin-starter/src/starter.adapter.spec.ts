@@ -4,6 +4,8 @@ import {
   CredentialsError,
   ProviderError,
   getPluginManifest,
+  pluginCapabilities,
+  validateAdapterCredentials,
   validateManifest,
 } from '@switchboard/plugin-sdk';
 import { createTestContext } from '@switchboard/plugin-sdk/testing';
@@ -31,11 +33,13 @@ describe('starter plugin', () => {
     const manifest = getPluginManifest(StarterPlugin);
     assert.ok(manifest, 'the default export is a @CallTrackingPlugin module');
     assert.deepEqual(validateManifest(manifest), []);
+    // Read from the adapter's methods: add a capability by implementing its interface.
+    assert.deepEqual(pluginCapabilities(manifest), ['webhooks', 'history', 'callLookup']);
   });
 
   it('accepts good credentials and refuses bad ones with CredentialsError', async () => {
-    assert.equal(await adapter().validateCredentials(), true);
-    assert.equal(await adapter('wrong-key-0000000000').validateCredentials(), false);
+    assert.equal(await validateAdapterCredentials(adapter()), true);
+    assert.equal(await validateAdapterCredentials(adapter('wrong-key-0000000000')), false);
     await assert.rejects(adapter('wrong-key-0000000000').authenticate(), CredentialsError);
   });
 

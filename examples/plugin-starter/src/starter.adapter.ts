@@ -1,23 +1,21 @@
 import {
-  credentialsAccepted,
-  NotSupportedError,
   ProviderError,
+  callPage,
+  mapRows,
+  readString,
   type CallFilters,
+  type CallLookup,
   type CallPage,
-  type CallReport,
-  type CallTrackingProvider,
-  type Campaign,
+  type HistorySource,
   type InboundWebhook,
   type NormalizedCall,
   type NormalizedCallEvent,
+  type ProviderConnection,
   type ProviderContext,
-  type TrackingNumber,
-  type WebhookDescription,
-  type WebhookRegistration,
-  type WebhookTemplate,
   type WebhookConfig,
-  readString,
-  sumDecimals,
+  type WebhookDescription,
+  type WebhookReceiver,
+  type WebhookTemplate,
 } from '@switchboard/plugin-sdk';
 import type { StarterCredentials } from './starter.credentials.js';
 import { TRIGGERS, mapCall, mapWebhook } from './starter.mapper.js';
@@ -30,8 +28,17 @@ interface CallsResponse {
   next_page?: number | null;
 }
 
-/** One instance per connection. Everything outside the plugin comes through the context. */
-export class StarterAdapter implements CallTrackingProvider {
+/**
+ * One instance per connection. Everything outside the plugin comes through the context.
+ *
+ * Implement the capabilities your provider has, and nothing else: Switchboard reads them from this
+ * class's methods (no feature flags, no NotSupportedError stubs). This starter has the connection
+ * check, a webhook receiver, a call history and call lookup. Add what your provider's API offers:
+ * NumberSource (getNumbers), NumberProvisioning (provisionNumber + releaseNumber), CampaignSource
+ * (getCampaigns + getCampaign), ReportSource (getCallReport, only if the provider computes totals
+ * itself), CallUpdates (updateCall), WebhookRegistrar (registerWebhook + unregisterWebhook).
+ */
+export class StarterAdapter implements ProviderConnection, WebhookReceiver, HistorySource, CallLookup {
   private readonly base: string;
 
   constructor(private readonly ctx: ProviderContext<StarterCredentials>) {
@@ -50,10 +57,6 @@ export class StarterAdapter implements CallTrackingProvider {
       headers: this.headers,
       endpoint: 'account',
     });
-  }
-
-  async validateCredentials(): Promise<boolean> {
-    return credentialsAccepted(() => this.authenticate());
   }
 
   /** An unknown call is a non-retryable ProviderError `not_found` (status 404): the platform answers 404. */
@@ -84,22 +87,16 @@ export class StarterAdapter implements CallTrackingProvider {
       headers: this.headers,
       endpoint: 'calls.list',
     });
-    return {
-      calls: body.calls.map(mapCall),
-      nextCursor: body.next_page ? String(body.next_page) : undefined,
-    };
-  }
-
-  async updateCall(): Promise<NormalizedCall> {
-    throw new NotSupportedError(PROVIDER, 'updateCall');
-  }
-
-  async registerWebhook(_config: WebhookConfig): Promise<WebhookRegistration> {
-    throw new NotSupportedError(PROVIDER, 'registerWebhook', 'paste the templates into the provider instead');
-  }
-
-  async unregisterWebhook(): Promise<void> {
-    throw new NotSupportedError(PROVIDER, 'unregisterWebhook');
+    // A row that cannot be mapped (MappingError) is reported in `skipped`, not a failed page.
+    return callPage(
+      mapRows(
+        body.calls,
+        // A row that is not an object maps like one without an id: a MappingError, so skipped.
+        (row) => mapCall(typeof row === 'object' && row !== null ? (row as Record<string, unknown>) : {}),
+        (row) => readString((row as { id?: unknown })?.id),
+      ),
+      { nextCursor: body.next_page ? String(body.next_page) : undefined, logger: this.ctx.logger },
+    );
   }
 
   webhookTemplates(config: WebhookConfig): WebhookTemplate[] {
@@ -125,44 +122,5 @@ export class StarterAdapter implements CallTrackingProvider {
 
   mapWebhook(request: InboundWebhook): NormalizedCallEvent {
     return mapWebhook(request);
-  }
-
-  async provisionNumber(): Promise<TrackingNumber> {
-    throw new NotSupportedError(PROVIDER, 'provisionNumber');
-  }
-
-  async releaseNumber(): Promise<void> {
-    throw new NotSupportedError(PROVIDER, 'releaseNumber');
-  }
-
-  async getNumbers(): Promise<TrackingNumber[]> {
-    return [];
-  }
-
-  async getCampaign(externalId: string): Promise<Campaign> {
-    return { externalId, name: externalId, providerData: {} };
-  }
-
-  async getCampaigns(): Promise<Campaign[]> {
-    return [];
-  }
-
-  async getCallReport(from: Date, to: Date): Promise<CallReport> {
-    const calls: NormalizedCall[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.getCalls({ from, to }, cursor);
-      calls.push(...page.calls);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return {
-      from,
-      to,
-      totalCalls: calls.length,
-      connectedCalls: calls.filter((c) => c.answeredAt).length,
-      convertedCalls: calls.filter((c) => c.converted).length,
-      revenue: sumDecimals(calls.map((c) => c.revenue)),
-      payout: sumDecimals(calls.map((c) => c.payout)),
-    };
   }
 }

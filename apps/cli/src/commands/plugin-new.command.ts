@@ -7,7 +7,7 @@ import { CliError } from '../output.js';
 const STARTER = path.resolve(import.meta.dirname, '../../../../examples/plugin-starter');
 const PROVIDER_ID = /^[a-z][a-z0-9-]{1,48}$/;
 /** The starter's dependency on the SDK, as its package.json spells it. */
-const SDK_SPEC = '^1.0.0';
+const SDK_SPEC = '^1.1.0';
 const SKIPPED = new Set(['dist', 'node_modules', 'build-test']);
 
 /** A version range as given; an existing path (tarball or folder) as file:<absolute path>. */
