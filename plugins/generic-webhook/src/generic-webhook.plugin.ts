@@ -22,9 +22,8 @@ import { mappingProblems } from './mapping/mapping-settings.js';
   credentials: GenericWebhookCredentials,
   secretCredentialFields: GENERIC_WEBHOOK_SECRET_CREDENTIAL_FIELDS,
   adapter: GenericWebhookAdapter,
-  // Nothing is called: no API, so no budget to keep.
+  // Nothing is called (no API, no sync), so there is no request budget to keep.
   rateLimits: {},
-  sync: { intervalSeconds: 3600, batchSize: 100, lookbackSeconds: 0 },
   // A shared token works with any sender; HMAC (Standard Webhooks) for senders that can sign.
   webhooks: { schemes: ['token', 'hmac'], tokenQueryParam: TOKEN_QUERY_PARAM, tokenHeader: TOKEN_HEADER },
   validateSettings: mappingProblems,

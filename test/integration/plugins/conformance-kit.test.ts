@@ -331,4 +331,15 @@ describe('conformance kit', () => {
     const message = failure(await verifyProviderConformance(options(plugin)), 'report.consistent');
     expect(message).toMatch(/^\[report\.consistent\] sample "getCallReport": totalCalls/);
   });
+
+  it('asks for badCredentials and historyWindow where they apply, naming what is missing', async () => {
+    const { badCredentials: _bad, ...withoutBad } = options(RingbaPlugin);
+    expect(failure(await verifyProviderConformance(withoutBad), 'credentials.refused')).toMatch(
+      /pass badCredentials/,
+    );
+    const { historyWindow: _window, ...withoutWindow } = options(RingbaPlugin);
+    expect(failure(await verifyProviderConformance(withoutWindow), 'history.paging')).toMatch(
+      /pass historyWindow/,
+    );
+  });
 });

@@ -1,7 +1,12 @@
 import * as fs from 'node:fs';
 import { parseWebhookBody, type InboundWebhook } from '@switchboard/core';
 import GenericWebhookPlugin from '@switchboard/plugin-generic-webhook';
-import { runProviderConformance, type WebhookCorpus } from '@switchboard/plugin-sdk/testing';
+import {
+  conformanceRules,
+  runProviderConformance,
+  type ConformanceOptions,
+  type WebhookCorpus,
+} from '@switchboard/plugin-sdk/testing';
 import {
   GENERIC_SENDER_MAPPING,
   genericSenderCall,
@@ -37,17 +42,31 @@ async function lifecycle(): Promise<InboundWebhook[]> {
   });
 }
 
-// A generic sender has no API: no history, lookups or numbers to check, and no credentials.
-runProviderConformance<Record<string, never>>({
+// A generic sender has no API and the connection no credentials: no bad credentials to refuse, no
+// history window to page; the kit runs the manifest, credential and webhook rules.
+const OPTIONS: ConformanceOptions<Record<string, never>> = {
   plugin: GenericWebhookPlugin,
   context: (credentials) =>
     createTestProviderContext({ provider: PROVIDER, credentials, settings: SETTINGS }),
   credentials: () => ({}),
-  badCredentials: () => ({}),
-  historyWindow: () => ({ from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-12-31T00:00:00Z') }),
   sampleWebhooks: lifecycle,
   webhookCorpus: () =>
     JSON.parse(
       fs.readFileSync(new URL('../../fixtures/generic-webhook/webhook-corpus.json', import.meta.url), 'utf8'),
     ) as WebhookCorpus,
+};
+
+runProviderConformance(OPTIONS);
+
+it('the kit applies exactly the rules of a credential-less webhook receiver', () => {
+  expect(conformanceRules(OPTIONS).map((r) => r.id)).toEqual([
+    'manifest.valid',
+    'manifest.secret-fields',
+    'credentials.accepted',
+    'webhook.templates',
+    'webhook.expected-call',
+    'webhook.describe-agrees',
+    'webhook.lifecycle',
+    'webhook.verify',
+  ]);
 });

@@ -61,10 +61,17 @@ export interface ConformanceOptions<C extends object> {
   context: (credentials: C) => ProviderContext<C>;
   /** Credentials the API accepts. Optional secret fields may be left out. */
   credentials: () => C;
-  /** Credentials the API refuses (401/403). */
-  badCredentials: () => C;
-  /** A window with at least three calls (with different start times) in the provider's history. */
-  historyWindow: () => { from: Date; to: Date };
+  /**
+   * Credentials the API refuses (401/403). Not needed by a plugin without credentials (its
+   * credentials class declares no field): nothing can be refused, so `credentials.refused` does
+   * not apply.
+   */
+  badCredentials?: () => C;
+  /**
+   * A window with at least three calls (with different start times) in the provider's history.
+   * Required when the adapter implements HistorySource.
+   */
+  historyWindow?: () => { from: Date; to: Date };
   /** Page size to ask for (small forces several pages; a history on one page must pass too). */
   pageSize?: number;
   /**
@@ -175,8 +182,17 @@ export function conformanceRules<C extends object>(options: ConformanceOptions<C
   /** The adapter as one with `capability` (only used by that capability's rules). */
   const capable = <K extends Capability>(_capability: K, credentials?: C): WithCapability<K> =>
     adapter(credentials) as WithCapability<K>;
+  const historyWindow = (rule: string) => {
+    expectThat(
+      options.historyWindow,
+      rule,
+      undefined,
+      'the adapter implements HistorySource: pass historyWindow',
+    );
+    return (options.historyWindow as NonNullable<typeof options.historyWindow>)();
+  };
   const history = memo(() =>
-    readHistory(capable('history'), options.historyWindow(), options.pageSize ?? 10),
+    readHistory(capable('history'), historyWindow('history.paging'), options.pageSize ?? 10),
   );
   const rules: ConformanceRule[] = [];
   const rule = (id: string, title: string, run: () => Promise<void>) => rules.push({ id, title, run });
@@ -212,17 +228,20 @@ export function conformanceRules<C extends object>(options: ConformanceOptions<C
     });
   });
 
-  rule('credentials.refused', 'refuses bad credentials with a non-retryable CredentialsError', async () => {
-    await within('credentials.refused', undefined, async () => {
-      const a = adapter(options.badCredentials());
-      assert.equal(await validateAdapterCredentials(a), false, 'validateCredentials answers false');
-      await assert.rejects(a.authenticate(), (error: unknown) => {
-        assert.ok(error instanceof CredentialsError, `expected CredentialsError, got ${String(error)}`);
-        assert.equal(error.retryable, false, 'CredentialsError is not retryable');
-        return true;
+  const hasCredentials = !manifest || credentialProperties(manifest.credentials).length > 0;
+  if (hasCredentials || options.badCredentials)
+    rule('credentials.refused', 'refuses bad credentials with a non-retryable CredentialsError', async () => {
+      expectThat(options.badCredentials, 'credentials.refused', undefined, 'pass badCredentials');
+      await within('credentials.refused', undefined, async () => {
+        const a = adapter((options.badCredentials as NonNullable<typeof options.badCredentials>)());
+        assert.equal(await validateAdapterCredentials(a), false, 'validateCredentials answers false');
+        await assert.rejects(a.authenticate(), (error: unknown) => {
+          assert.ok(error instanceof CredentialsError, `expected CredentialsError, got ${String(error)}`);
+          assert.equal(error.retryable, false, 'CredentialsError is not retryable');
+          return true;
+        });
       });
     });
-  });
 
   if (capabilities.has('history')) {
     rule(
@@ -325,7 +344,7 @@ export function conformanceRules<C extends object>(options: ConformanceOptions<C
 
   if (capabilities.has('reports')) {
     rule('report.consistent', 'getCallReport counts and sums the calls getCalls returns', async () => {
-      const window = options.historyWindow();
+      const window = historyWindow('report.consistent');
       const calls = capabilities.has('history') ? await history() : undefined;
       await within('report.consistent', 'getCallReport', async () => {
         const report = await capable('reports').getCallReport(window.from, window.to);
