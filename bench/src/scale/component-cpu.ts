@@ -17,6 +17,8 @@ export interface CpuSnapshot {
   postgres: PostgresProcessCpu[];
   redisMs: number;
   loadGeneratorMs: number;
+  /** PostgreSQL's write-ahead log position, in bytes */
+  walBytes: bigint;
 }
 
 /** CPU time used between two snapshots, by component, in ms. */
@@ -37,6 +39,10 @@ export interface ComponentCpu {
   redis: number;
   /** this process: autocannon, signing, bookkeeping */
   loadGenerator: number;
+  /** WAL PostgreSQL wrote (the whole server: ours, and anyone else's writes meanwhile) */
+  walBytes: number;
+  /** connections (backends) open to our database at the end, by client */
+  postgresConnections: { api: number; worker: number };
   /** each api / worker process, in the order they were started */
   perApi: number[];
   perWorker: number[];
@@ -46,7 +52,11 @@ export const API_APP_NAME = 'sb-scale-api';
 export const WORKER_APP_NAME = 'sb-scale-worker';
 
 export async function cpuSnapshot(deployment: Deployment, sql: pg.Pool, redis: Redis): Promise<CpuSnapshot> {
-  const [postgres, redisMs] = await Promise.all([postgresProcessCpu(sql), redisServerCpuMs(redis)]);
+  const [postgres, redisMs, wal] = await Promise.all([
+    postgresProcessCpu(sql),
+    redisServerCpuMs(redis),
+    sql.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn'),
+  ]);
   const self = process.cpuUsage();
   return {
     at: Date.now(),
@@ -56,16 +66,22 @@ export async function cpuSnapshot(deployment: Deployment, sql: pg.Pool, redis: R
     postgres,
     redisMs,
     loadGeneratorMs: (self.user + self.system) / 1000,
+    walBytes: lsnBytes(wal.rows[0].lsn),
   };
 }
 
 export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot, database: string): ComponentCpu {
   const earlier = new Map(before.postgres.map((p) => [p.pid, p.cpuMs]));
   const pg = { api: 0, worker: 0, background: 0, other: 0 };
+  const connections = { api: 0, worker: 0 };
   for (const p of after.postgres) {
     // A backend that started after the first snapshot used all its CPU inside the window.
     const used = p.cpuMs - (earlier.get(p.pid) ?? 0);
     if (!Number.isFinite(used) || used < 0) continue;
+    if (p.backendType === 'client backend' && p.database === database) {
+      if (p.applicationName.startsWith(API_APP_NAME)) connections.api++;
+      if (p.applicationName.startsWith(WORKER_APP_NAME)) connections.worker++;
+    }
     if (p.backendType !== 'client backend') pg.background += used;
     else if (p.database !== database) pg.other += used;
     else if (p.applicationName.startsWith(API_APP_NAME)) pg.api += used;
@@ -86,6 +102,8 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot, database: st
     postgresOtherDatabases: pg.other,
     redis: after.redisMs - before.redisMs,
     loadGenerator: after.loadGeneratorMs - before.loadGeneratorMs,
+    walBytes: Number(after.walBytes - before.walBytes),
+    postgresConnections: connections,
     perApi,
     perWorker,
   };
@@ -93,4 +111,10 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot, database: st
 
 function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);
+}
+
+/** `16/B374D848` -> bytes */
+function lsnBytes(lsn: string): bigint {
+  const [high, low] = lsn.split('/');
+  return (BigInt(`0x${high}`) << 32n) + BigInt(`0x${low}`);
 }

@@ -46,6 +46,10 @@ export interface PhaseFigures {
     /** other databases' backends on the same server: load that is not ours */
     elsewhere: number;
   };
+  /** PostgreSQL write-ahead log per event (what a replica and the WAL archive receive) */
+  walBytesPerEvent: number;
+  /** backends open to the bench database at the end of the phase, by client */
+  postgresConnections: { api: number; worker: number };
   /** the single busiest api or worker process, in CPUs */
   busiestProcess: { name: string; cores: number };
   usPerEvent: CostPerEvent;
@@ -60,9 +64,9 @@ export function phaseFigures(options: {
   const { window: w, cpu, load } = options;
   const seconds = cpu.wallMs / 1000;
   const per = (ms: number, events: number) => (events > 0 ? Math.round((ms * 1000) / events) : NaN);
-  // Redis and PostgreSQL's own processes serve both sides: charge them to the events that moved
-  // through either (equal to either count when nothing piles up).
-  const moved = (w.accepted + w.processed) / 2 || Math.max(w.accepted, w.processed);
+  // Redis, PostgreSQL's own processes and the WAL serve both sides: charge them to the events of
+  // the busier side (both counts are equal when nothing piles up; one is 0 when a side is stopped).
+  const moved = Math.max(w.accepted, w.processed);
   const usPerEvent = {
     api: per(cpu.api, w.accepted),
     worker: per(cpu.worker, w.processed),
@@ -107,6 +111,8 @@ export function phaseFigures(options: {
       loadGenerator: cores(cpu.loadGenerator),
       elsewhere: cores(cpu.postgresOtherDatabases),
     },
+    walBytesPerEvent: moved > 0 ? Math.round(cpu.walBytes / moved) : NaN,
+    postgresConnections: cpu.postgresConnections,
     busiestProcess: processes[0] ?? { name: '-', cores: 0 },
     usPerEvent,
   };

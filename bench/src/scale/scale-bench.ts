@@ -1,6 +1,6 @@
 // `npm run bench:scale`: the whole platform end to end — N api processes and M workers against one
 // PostgreSQL and one Redis — under the same webhook load, one configuration after another in one
-// run (default 1+1, 2+2, 1+2, 2+1), so the figures compare. Loopback only, bounded: each
+// run (default 1+1, 2+2, 1+2, 2+1 and 1+1 again), so the figures compare. Loopback only, bounded: each
 // configuration about a minute, the whole run about six.
 //
 // Per configuration (fresh processes, the same database emptied, a Redis prefix of its own):
@@ -49,7 +49,9 @@ import { WebhookTraffic, type ScaleConnection } from './webhook-traffic.js';
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const SHAPES = (process.env.BENCH_CONFIGS ?? '1+1,2+2,1+2,2+1').split(',').map(parseShape);
+// The first configuration again at the end: its ratio to the first run is the run-to-run drift
+// (other load on the machine, tables and caches warming), the noise floor of the other ratios.
+const SHAPES = (process.env.BENCH_CONFIGS ?? '1+1,2+2,1+2,2+1,1+1').split(',').map(parseShape);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const IDLE_SECONDS = 3;
 const WARMUP_SECONDS = 4;
@@ -426,7 +428,14 @@ function printConfig(r: ConfigResult): void {
     );
   };
   const batches = (p: PhaseFigures) =>
-    `webhooks/INSERT ${p.rowsPerInsert}, events/worker transaction ${p.eventsPerBatch}`;
+    [
+      Number.isFinite(p.rowsPerInsert) ? `webhooks/INSERT ${p.rowsPerInsert}` : '',
+      Number.isFinite(p.eventsPerBatch) ? `events/worker transaction ${p.eventsPerBatch}` : '',
+      `WAL ${p.walBytesPerEvent} B/event`,
+      `PostgreSQL connections api ${p.postgresConnections.api}, worker ${p.postgresConnections.worker}`,
+    ]
+      .filter(Boolean)
+      .join(', ');
   const cores = (p: PhaseFigures) =>
     `CPUs: api ${p.cores.api}, worker ${p.cores.worker}, PostgreSQL ${p.cores.postgres}, Redis ${p.cores.redis}, ` +
     `load generator ${p.cores.loadGenerator}, other databases ${p.cores.elsewhere}; machine idle ${Math.round(p.machineIdleShare * 100)}%`;
@@ -454,12 +463,12 @@ function printConfig(r: ConfigResult): void {
   const i = r.ingressOnly;
   log(
     `ingress alone (workers stopped): accepted ${i.acceptedPerSecond}/s, HTTP p50/p99 ${i.httpP50Ms}/${i.httpP99Ms} ms; ` +
-      `api ${i.usPerEvent.api} + PostgreSQL ${i.usPerEvent.postgresIngress} µs/event, webhooks/INSERT ${i.rowsPerInsert}; ${cores(i)}`,
+      `api ${i.usPerEvent.api} + PostgreSQL ${i.usPerEvent.postgresIngress} µs/event; ${cores(i)}; ${batches(i)}`,
   );
   const d = r.workersOnly;
   log(
     `workers alone (draining the backlog): stored ${d.processedPerSecond}/s for ${d.seconds} s${d.drained ? '' : `, NOT drained (${d.remaining} left)`}; ` +
-      `worker ${d.usPerEvent.worker} + PostgreSQL ${d.usPerEvent.postgresPipeline} µs/event, events/transaction ${d.eventsPerBatch}; ${cores(d)}`,
+      `worker ${d.usPerEvent.worker} + PostgreSQL ${d.usPerEvent.postgresPipeline} µs/event; ${cores(d)}; ${batches(d)}`,
   );
   if (r.redis)
     log(
@@ -505,7 +514,7 @@ function printSummary(
   }
   for (const q of ratios) {
     log(
-      `ratio ${q.shape} vs ${q.against}: saturated accepted ${q.saturatedAccepted}, saturated stored ${q.saturatedStored}, ` +
+      `ratio ${q.shape} vs ${q.against}${q.shape === q.against ? ' (the same again: run-to-run drift)' : ''}: saturated accepted ${q.saturatedAccepted}, saturated stored ${q.saturatedStored}, ` +
         `ingress alone ${q.ingressAlone}, workers alone ${q.workersAlone}, CPU per event at the steady rate ${q.steadyCostPerEvent}`,
     );
   }
