@@ -117,6 +117,7 @@ describe('console API: whoami, overview, credential fields, call timeline', () =
     const webhooks = body.queues.find((q: { name: string }) => q.name === 'webhooks');
     expect(webhooks.waiting + webhooks.active + webhooks.delayed).toBe(0);
     expect(body.plugins.loaded.map((p: { provider: string }) => p.provider).sort()).toEqual([
+      'generic-webhook',
       'retreaver',
       'ringba',
       'trackdrive',
