@@ -463,12 +463,14 @@ function printConfig(r: ConfigResult): void {
   const i = r.ingressOnly;
   log(
     `ingress alone (workers stopped): accepted ${i.acceptedPerSecond}/s, HTTP p50/p99 ${i.httpP50Ms}/${i.httpP99Ms} ms; ` +
-      `api ${i.usPerEvent.api} + PostgreSQL ${i.usPerEvent.postgresIngress} µs/event; ${cores(i)}; ${batches(i)}`,
+      `api ${i.usPerEvent.api} + PostgreSQL ${i.usPerEvent.postgresIngress} + ${i.usPerEvent.postgresBackground} (background) + ` +
+      `Redis ${i.usPerEvent.redis} µs/event; ${cores(i)}; ${batches(i)}`,
   );
   const d = r.workersOnly;
   log(
     `workers alone (draining the backlog): stored ${d.processedPerSecond}/s for ${d.seconds} s${d.drained ? '' : `, NOT drained (${d.remaining} left)`}; ` +
-      `worker ${d.usPerEvent.worker} + PostgreSQL ${d.usPerEvent.postgresPipeline} µs/event; ${cores(d)}; ${batches(d)}`,
+      `worker ${d.usPerEvent.worker} + PostgreSQL ${d.usPerEvent.postgresPipeline} + ${d.usPerEvent.postgresBackground} (background) + ` +
+      `Redis ${d.usPerEvent.redis} µs/event; ${cores(d)}; ${batches(d)}`,
   );
   if (r.redis)
     log(
