@@ -67,6 +67,7 @@ export default {
         // examples/plugin-starter runs its own tests with node:test (test/e2e/plugin-starter.e2e.ts).
         '<rootDir>/{libs,plugins,apps}/*/src/**/*.spec.ts',
         '<rootDir>/test/simulators/src/**/*.spec.ts',
+        '<rootDir>/bench/src/**/*.spec.ts',
       ],
     },
     {

@@ -114,7 +114,7 @@ function sum(values: number[]): number {
 }
 
 /** `16/B374D848` -> bytes */
-function lsnBytes(lsn: string): bigint {
+export function lsnBytes(lsn: string): bigint {
   const [high, low] = lsn.split('/');
   return (BigInt(`0x${high}`) << 32n) + BigInt(`0x${low}`);
 }
