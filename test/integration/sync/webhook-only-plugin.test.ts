@@ -7,6 +7,7 @@ import {
   getPluginManifest,
   type InboundWebhook,
   type NormalizedCallEvent,
+  type HistorySource,
   type ProviderConnection,
   type WebhookReceiver,
 } from '@switchboard/plugin-sdk';
@@ -58,11 +59,34 @@ CallTrackingPlugin({
   webhooks: { schemes: ['token'] },
 })(HooksOnlyPlugin);
 
+/** The other way round: a history and nothing else (an API without webhooks). */
+class HistoryOnlyAdapter implements ProviderConnection, HistorySource {
+  async authenticate(): Promise<void> {}
+  async getCalls() {
+    return { calls: [] };
+  }
+}
+
+class HistoryOnlyPlugin {}
+CallTrackingPlugin({
+  provider: 'history-only',
+  displayName: 'History only',
+  version: '1.0.0',
+  compatibility: '^1.1.0',
+  credentials: HookCredentials,
+  secretCredentialFields: ['token'],
+  adapter: HistoryOnlyAdapter,
+  rateLimits: {},
+  sync: { intervalSeconds: 3600, batchSize: 100, lookbackSeconds: 0 },
+  webhooks: { schemes: ['token'] },
+})(HistoryOnlyPlugin);
+
 let h: SyncHarness;
 let api: NestFastifyApplication;
 let sim: RingbaSimulator;
 let hooksId: string;
 let ringbaId: string;
+let historyId: string;
 
 const call = async (method: 'GET' | 'POST', url: string, payload?: object) => {
   const response = await api
@@ -88,6 +112,12 @@ beforeAll(async () => {
     packageName: 'hooks-only-test-plugin',
     packageDir: '/nonexistent',
   });
+  h.base.discovery.loaded.push({
+    manifest: getPluginManifest(HistoryOnlyPlugin)!,
+    module: HistoryOnlyPlugin,
+    packageName: 'history-only-test-plugin',
+    packageDir: '/nonexistent',
+  });
   await h.base.startWorker();
   api = await h.base.startApi();
   sim = createRingbaSimulator({ seed: 5, historyCalls: 3, historyEnd: new Date() });
@@ -99,6 +129,13 @@ beforeAll(async () => {
     validate: false,
   });
   hooksId = connection.id;
+  const history = await h.get(ConnectionService).create({
+    provider: 'history-only',
+    name: 'api without webhooks',
+    credentials: { token: 'api-token-0000' },
+    validate: false,
+  });
+  historyId = history.connection.id;
   ringbaId = await h.connect(sim, { settings: { sync: { intervalSeconds: 3600 } } });
 });
 
@@ -183,5 +220,31 @@ describe('a plugin without a HistorySource', () => {
       'numberProvisioning',
       'campaigns',
     ]);
+  });
+});
+
+describe('a plugin without a WebhookReceiver', () => {
+  it('is synced on a schedule like any plugin with a history', async () => {
+    await h.get(SyncScheduler).reconcile();
+    const keys = (await h.syncQueue.getJobSchedulers(0, -1)).map((s) => s.key);
+    expect(keys).toContain(`incremental-${historyId}`);
+  });
+
+  it('answers webhooks to its connections 404, as for a connection that does not exist', async () => {
+    const response = await api
+      .getHttpAdapter()
+      .getInstance()
+      .inject({ method: 'POST', url: `/webhooks/history-only/${historyId}?token=x`, payload: { id: 'c1' } });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ error: 'connection_not_found' });
+  });
+
+  it('answers a request for its webhook templates 501 naming the capability', async () => {
+    const answer = await call('GET', `/connections/${historyId}/webhook-templates`);
+    expect(answer.status).toBe(501);
+    expect(answer.body).toMatchObject({
+      error: 'not_supported',
+      details: { provider: 'history-only', capability: 'webhooks' },
+    });
   });
 });
