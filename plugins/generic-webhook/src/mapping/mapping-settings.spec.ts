@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { compileMapping, mappingProblems } from './mapping-settings.js';
 
 const id = { from: 'body', path: '$.call.id' };
@@ -147,5 +148,32 @@ describe('settings.mapping checks', () => {
   ])('refuses a mapping, naming %s (case %#)', (field, mapping, message) => {
     const problems = mappingProblems({ mapping });
     expect(problems).toContainEqual({ field, message: expect.stringContaining(message) });
+  });
+
+  it('never throws on any JSON, and every problem names a field under settings.mapping', () => {
+    const keys = fc.constantFrom(
+      'fields',
+      'tags',
+      'statuses',
+      'eventTypes',
+      'money',
+      'time',
+      'externalId',
+      'from',
+      'path',
+      'name',
+      'constant',
+      '__proto__',
+    );
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.dictionary(keys, fc.jsonValue(), { maxKeys: 6 }), (anything, shaped) => {
+        for (const mapping of [anything, shaped, { fields: shaped }, { fields: { externalId: anything } }]) {
+          const { mapping: compiled, problems } = compileMapping({ mapping });
+          expect(compiled === undefined).toBe(problems.length > 0);
+          for (const p of problems) expect(p.field.startsWith('settings.mapping')).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
