@@ -157,6 +157,42 @@ describe('switchboard CLI and process entry points (built)', () => {
     expect(screen.stdout).toMatch(/CONNECTIONS \(0\)[\s\S]*QUEUES[\s\S]*INBOX[\s\S]*RECENT FAILURES/);
   });
 
+  it('holds connections add to the same settings rules as the API (no undeclared API host)', () => {
+    const env = { DATABASE_URL: dbUrl, REDIS_PREFIX: `e2e${randomBytes(3).toString('hex')}` };
+    const add = (...setting: string[]) =>
+      run(
+        CLI,
+        [
+          'connections',
+          'add',
+          '--provider',
+          'ringba',
+          '--name',
+          'cli settings',
+          '--credential',
+          'accountId=RAabc12345',
+          '--credential',
+          'apiToken=t0k3n-for-cli-tests',
+          '--no-validate',
+          ...setting.flatMap((s) => ['--setting', s]),
+        ],
+        env,
+      );
+    const internal = add('apiBaseUrl=http://169.254.169.254/latest');
+    expect(internal.status).toBe(1);
+    expect(internal.stderr).toMatch(
+      /settings\.apiBaseUrl must be an https URL on the host the ringba plugin declares/,
+    );
+    const badZone = add('timeZone=Mars/Olympus');
+    expect(badZone.status).toBe(1);
+    expect(badZone.stderr).toMatch(/settings\.timeZone must be an IANA time zone/);
+    const list = run(CLI, ['connections', 'list', '--json'], env);
+    expect(JSON.parse(list.stdout)).toEqual([]);
+    const declared = add('apiBaseUrl=https://api.ringba.com/v2');
+    expect(declared.stderr).toBe('');
+    expect(declared.status).toBe(0);
+  });
+
   it('rejects usage errors with exit 2', () => {
     expect(run(CLI, ['no-such-command']).status).toBe(2);
     expect(run(CLI, ['plugin-new', 'Not Valid']).status).toBe(2);

@@ -6,6 +6,8 @@ export class ConnectionError extends Error {
       | 'unknown_provider'
       | 'invalid_credentials'
       | 'invalid_request'
+      | 'invalid_settings'
+      | 'api_base_url_not_allowed'
       | 'credentials_refused',
     message: string,
     readonly details?: unknown,

@@ -7,10 +7,12 @@ import {
   validateAdapterCredentials,
   type WebhookTemplate,
 } from '@switchboard/core';
+import { AppConfig } from '@switchboard/config';
 import { EnvelopeCipher } from '@switchboard/crypto';
 import { ConnectionRepository, type ConnectionMode, type ConnectionRecord } from '@switchboard/persistence';
 import { ConnectionAdapters } from './connection-adapters.js';
 import { ConnectionError } from './connection-errors.js';
+import { checkConnectionSettings } from './connection-settings.policy.js';
 import { validateCredentials } from './credential-validation.js';
 
 export interface CreateConnectionInput {
@@ -61,12 +63,14 @@ export class ConnectionService {
     private readonly registry: ProviderRegistry,
     private readonly cipher: EnvelopeCipher,
     private readonly adapters: ConnectionAdapters,
+    private readonly config: AppConfig,
   ) {}
 
   /** Creates a connection; the returned secret is shown once and never again. */
   async create(input: CreateConnectionInput): Promise<{ connection: ConnectionView; webhookSecret: string }> {
     const manifest = this.manifestOf(input.provider);
     if (!input.name?.trim()) throw new ConnectionError('invalid_request', 'name is required');
+    checkConnectionSettings(input.settings, manifest, this.config.allowCustomApiBaseUrls);
     const credentials = validateCredentials(manifest.credentials, input.credentials);
     const secret = newWebhookSecret();
     const record = await this.repository.create({
@@ -104,6 +108,8 @@ export class ConnectionService {
   async update(id: string, input: UpdateConnectionInput): Promise<ConnectionView> {
     const current = await this.record(id);
     const manifest = this.manifestOf(current.providerType);
+    if (input.settings !== undefined)
+      checkConnectionSettings(input.settings, manifest, this.config.allowCustomApiBaseUrls);
     const credentials =
       input.credentials === undefined
         ? undefined

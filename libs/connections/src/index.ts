@@ -1,4 +1,6 @@
 export * from './connection-errors.js';
+export * from './connection-settings.policy.js';
+export * from './api-base-url.policy.js';
 export * from './credential-validation.js';
 export * from './plugin-logger.js';
 export * from './connection-adapters.js';

@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import { ConnectionService } from '@switchboard/connections';
+import { ConnectionRepository } from '@switchboard/persistence';
 import fc from 'fast-check';
 import { createRingbaSimulator, type RingbaSimulator } from '../../simulators/src/ringba/index.js';
 import { ApiTestApp } from './api-test-app.js';
@@ -70,14 +71,15 @@ describe('API fuzzing: no 5xx, one error shape, no secret in any response', () =
     await sim.start();
     // Custom API hosts are NOT allowed here: a fuzzed PATCH must not point a connection anywhere.
     api = await ApiTestApp.start({ ALLOW_CUSTOM_API_BASE_URLS: 'false' });
-    // The fixture connection is made below the API (the API would refuse its loopback URL).
+    // The fixture connection points at the loopback simulator, which the service refuses under
+    // this config, so its settings are written below the service (straight to its row).
     const { connection, webhookSecret } = await api.app.get(ConnectionService).create({
       provider: 'ringba',
       name: 'fuzz fixture',
       credentials: sim.credentials,
-      settings: { apiBaseUrl: sim.baseUrl },
       validate: false,
     });
+    await api.app.get(ConnectionRepository).update(connection.id, { settings: { apiBaseUrl: sim.baseUrl } });
     ids.connection = connection.id;
     const call = (
       await api.get(`/connections/${connection.id}/calls/${sim.history()[0]!.inboundCallId}`)

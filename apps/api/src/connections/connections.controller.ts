@@ -1,14 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AppConfig } from '@switchboard/config';
 import { ConnectionService } from '@switchboard/connections';
-import { ProviderRegistry } from '@switchboard/core';
 import { AuditLog, CallRepository } from '@switchboard/persistence';
 import { CallCache } from '@switchboard/pipeline';
 import { auditContext, type AuditedRequest } from '../auth/audit-actor.js';
 import { RequireScope } from '../auth/auth.guard.js';
-import { checkApiBaseUrl } from './api-base-url.policy.js';
-import { checkPlatformSettings, checkPluginSettings } from './connection-settings.policy.js';
 import {
   CreateConnectionDto,
   ListConnectionsQuery,
@@ -24,8 +20,6 @@ import {
 export class ConnectionsController {
   constructor(
     private readonly connections: ConnectionService,
-    private readonly registry: ProviderRegistry,
-    private readonly config: AppConfig,
     private readonly audit: AuditLog,
     private readonly calls: CallRepository,
     private readonly cache: CallCache,
@@ -39,7 +33,6 @@ export class ConnectionsController {
       '422 with the provider status and a short reason, never the provider body.',
   })
   async create(@Body() body: CreateConnectionDto, @Req() request: AuditedRequest) {
-    if (this.registry.has(body.provider)) this.checkSettings(body.provider, body.settings);
     const created = await this.connections.create(body);
     await this.audit.record({
       ...auditContext(request),
@@ -66,10 +59,6 @@ export class ConnectionsController {
     summary: 'Change name, mode (live/shadow), active flag, settings, IP allowlist or credentials',
   })
   async update(@Param('id') id: string, @Body() body: UpdateConnectionDto, @Req() request: AuditedRequest) {
-    if (body.settings !== undefined) {
-      const { provider } = await this.connections.get(id);
-      this.checkSettings(provider, body.settings);
-    }
     const updated = await this.connections.update(id, body);
     await this.audit.record({
       ...auditContext(request),
@@ -138,13 +127,5 @@ export class ConnectionsController {
   })
   validate(@Param('id') id: string) {
     return this.connections.validate(id);
-  }
-
-  private checkSettings(provider: string, settings: Record<string, unknown> | undefined): void {
-    checkPlatformSettings(settings);
-    if (!this.registry.has(provider)) return;
-    const manifest = this.registry.manifest(provider);
-    checkApiBaseUrl(settings, manifest, this.config.allowCustomApiBaseUrls);
-    checkPluginSettings(settings, manifest);
   }
 }

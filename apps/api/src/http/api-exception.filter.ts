@@ -18,6 +18,8 @@ const CONNECTION_STATUS: Record<ConnectionError['code'], number> = {
   unknown_provider: 404,
   invalid_credentials: 400,
   invalid_request: 400,
+  invalid_settings: 400,
+  api_base_url_not_allowed: 400,
   credentials_refused: 422,
 };
 

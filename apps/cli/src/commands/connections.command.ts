@@ -34,7 +34,7 @@ export function registerConnections(program: Command): void {
       'credential fields as JSON, or @path to a JSON file (keeps secrets out of shell history)',
     )
     .option('--credential <key=value...>', 'one credential field; repeat for each')
-    .option('--setting <key=value...>', 'one setting, e.g. apiBaseUrl=http://127.0.0.1:4010; repeat for each')
+    .option('--setting <key=value...>', 'one setting, e.g. timeZone=America/New_York; repeat for each')
     .option('--mode <mode>', 'live or shadow', 'live')
     .option('--no-validate', 'save without checking the credentials against the provider')
     .option('--json', 'machine-readable output')

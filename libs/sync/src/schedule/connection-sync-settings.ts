@@ -1,7 +1,5 @@
+import { MIN_SYNC_INTERVAL_SECONDS } from '@switchboard/connections';
 import type { PluginSyncDefaults } from '@switchboard/core';
-
-/** Smallest interval a connection may ask for: more often would only spend its provider's rate limit. */
-export const MIN_SYNC_INTERVAL_SECONDS = 10;
 
 /**
  * A connection's sync settings: the plugin manifest's defaults, overridden per connection by

@@ -1,5 +1,5 @@
-import { BadRequestException } from '@nestjs/common';
 import type { PluginManifest } from '@switchboard/core';
+import { ConnectionError } from './connection-errors.js';
 
 /**
  * The hosts a plugin declares for its provider's API, from its manifest's defaultApiBaseUrl
@@ -24,7 +24,8 @@ export function declaredApiHosts(manifest: PluginManifest): RegExp[] {
  * answers it shows the admin. Unchecked, it let an admin aim the server at an internal service and
  * read the reply. So it must be an https URL on a host the plugin declares, unless the operator
  * allows custom URLs (ALLOW_CUSTOM_API_BASE_URLS=true: simulators, staging); then any http(s) URL.
- * Throws a 400 naming `settings.apiBaseUrl`.
+ * Throws a ConnectionError (the API's 400) naming `settings.apiBaseUrl`. The rule lives here, not in
+ * the API, so every way of creating a connection (API, CLI) is held to it.
  */
 export function checkApiBaseUrl(
   settings: Record<string, unknown> | undefined,
@@ -33,8 +34,8 @@ export function checkApiBaseUrl(
 ): void {
   if (!settings || settings.apiBaseUrl === undefined) return;
   const field = 'settings.apiBaseUrl';
-  const refuse = (error: string, message: string) => {
-    throw new BadRequestException({ error, message, details: { field } });
+  const refuse = (error: 'invalid_request' | 'api_base_url_not_allowed', message: string) => {
+    throw new ConnectionError(error, message, { field });
   };
   const value = settings.apiBaseUrl;
   let url: URL | undefined;

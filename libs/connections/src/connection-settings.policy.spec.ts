@@ -1,12 +1,13 @@
-import { BadRequestException } from '@nestjs/common';
+import { ConnectionError } from './connection-errors.js';
 import { checkPlatformSettings, checkPluginSettings } from './connection-settings.policy.js';
 
 const refusal = (settings: Record<string, unknown>) => {
   try {
     checkPlatformSettings(settings);
   } catch (error) {
-    expect(error).toBeInstanceOf(BadRequestException);
-    return (error as BadRequestException).getResponse() as { error: string; details: { field: string } };
+    expect(error).toBeInstanceOf(ConnectionError);
+    const { code, details } = error as ConnectionError;
+    return { error: code, details };
   }
   return undefined;
 };
@@ -55,13 +56,14 @@ describe('checkPluginSettings', () => {
         : [],
   };
 
-  it("refuses the plugin's problems as a 400 invalid_settings naming the first field, listing all", () => {
+  it("refuses the plugin's problems as invalid_settings naming the first field, listing all", () => {
     try {
       checkPluginSettings(undefined, manifest);
       throw new Error('not refused');
     } catch (error) {
-      expect(error).toBeInstanceOf(BadRequestException);
-      expect((error as BadRequestException).getResponse()).toEqual({
+      expect(error).toBeInstanceOf(ConnectionError);
+      const { code, message, details } = error as ConnectionError;
+      expect({ error: code, message, details }).toEqual({
         error: 'invalid_settings',
         message: 'settings.mapping is required',
         details: {

@@ -1,13 +1,12 @@
-import { BadRequestException } from '@nestjs/common';
 import type { PluginManifest } from '@switchboard/core';
-import { MIN_SYNC_INTERVAL_SECONDS } from '@switchboard/sync';
+import { checkApiBaseUrl } from './api-base-url.policy.js';
+import { ConnectionError } from './connection-errors.js';
+
+/** Smallest sync interval a connection may ask for: more often would only spend its provider's rate limit. */
+export const MIN_SYNC_INTERVAL_SECONDS = 10;
 
 const refuse = (field: string, message: string): never => {
-  throw new BadRequestException({
-    error: 'invalid_settings',
-    message: `${field} ${message}`,
-    details: { field },
-  });
+  throw new ConnectionError('invalid_settings', `${field} ${message}`, { field });
 };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -25,7 +24,7 @@ function wholeNumber(value: unknown, field: string, min: number, max: number): v
  * and the mappers would otherwise ignore a bad value silently): `timeZone` (an IANA zone, for
  * zone-less provider times), `sync` (`intervalSeconds`, `lookbackSeconds`, `batchSize`,
  * `enabled`) and `rateLimits` (`requestsPerSecond`, `requestsPerMinute`, `maxConcurrency`).
- * Throws a 400 `invalid_settings` naming the field.
+ * Throws ConnectionError `invalid_settings` (the API's 400) naming the field.
  */
 export function checkPlatformSettings(settings: Record<string, unknown> | undefined): void {
   if (!settings) return;
@@ -65,8 +64,8 @@ export function checkPlatformSettings(settings: Record<string, unknown> | undefi
 
 /**
  * The plugin's own keys of a connection's settings, checked by the plugin's `validateSettings`
- * when it has one (the generic webhook plugin's mapping). Throws a 400 `invalid_settings` naming
- * the first problem's field, with every problem in `details.problems`.
+ * when it has one (the generic webhook plugin's mapping). Throws ConnectionError `invalid_settings`
+ * naming the first problem's field, with every problem in `details.problems`.
  */
 export function checkPluginSettings(
   settings: Record<string, unknown> | undefined,
@@ -75,9 +74,22 @@ export function checkPluginSettings(
   const problems = manifest.validateSettings?.(settings ?? {}) ?? [];
   if (problems.length === 0) return;
   const [first] = problems;
-  throw new BadRequestException({
-    error: 'invalid_settings',
-    message: `${first.field} ${first.message}`,
-    details: { field: first.field, problems },
+  throw new ConnectionError('invalid_settings', `${first.field} ${first.message}`, {
+    field: first.field,
+    problems,
   });
+}
+
+/**
+ * Every check of a connection's settings, for create and update whatever the caller (API, CLI):
+ * the platform's keys, where the provider's API may be, and the plugin's own keys.
+ */
+export function checkConnectionSettings(
+  settings: Record<string, unknown> | undefined,
+  manifest: PluginManifest,
+  allowCustomApiBaseUrls: boolean,
+): void {
+  checkPlatformSettings(settings);
+  checkApiBaseUrl(settings, manifest, allowCustomApiBaseUrls);
+  checkPluginSettings(settings, manifest);
 }
