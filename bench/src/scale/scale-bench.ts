@@ -90,6 +90,8 @@ interface ConfigResult {
   bottleneck: string;
   rateLimit?: RateLimitCheck;
   redelivered: { sent: number; answeredDuplicate: number; acceptedTwice: number };
+  /** answers other than 202, 200 duplicate and 429, and connection errors or timeouts (all phases) */
+  http: { otherStatus: number; errors: number };
   check: LedgerCheck;
   redis?: RedisFootprint;
   crashed: string[];
@@ -339,6 +341,10 @@ async function measure(shape: Shape, deployment: Deployment, ctx: MeasureContext
     drainedAfterSaturation: finalDrain.drained,
     bottleneck: bottleneck({ saturation, ingressOnly, workersOnly }, ctx.cpus),
     rateLimit: rateLimit?.figures,
+    http: {
+      otherStatus: loads.reduce((n, l) => n + l.otherStatus, 0),
+      errors: loads.reduce((n, l) => n + l.errors, 0),
+    },
     redelivered: {
       sent: loads.reduce((n, l) => n + l.redeliveriesSent, 0),
       answeredDuplicate: loads.reduce((n, l) => n + l.duplicates, 0),
@@ -482,7 +488,8 @@ function printConfig(r: ConfigResult): void {
   log(
     `checks: acknowledged ${c.acknowledged}, missing ${c.missing}, not processed ${c.unprocessed}, failed ${c.failed}, retried ${c.retried}, ` +
       `call_events ${c.callEvents} (stored twice ${c.eventsStoredTwice}), calls ${c.calls}; redeliveries through another ` +
-      `api ${r.redelivered.sent}: answered duplicate ${r.redelivered.answeredDuplicate}, accepted twice ${r.redelivered.acceptedTwice + c.acceptedTwice}`,
+      `api ${r.redelivered.sent}: answered duplicate ${r.redelivered.answeredDuplicate}, accepted twice ${r.redelivered.acceptedTwice + c.acceptedTwice}; ` +
+      `other HTTP answers ${r.http.otherStatus}, connection errors/timeouts ${r.http.errors}`,
   );
   if (r.rateLimit) {
     const l = r.rateLimit;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
+import { machineCpuMs, processCpuMs, processMemoryKb } from '../common/process-cpu.js';
 
 /** A built worker (`apps/worker/dist/main.js`) running as a child process, with its output kept. */
 export class WorkerProcess {
@@ -54,12 +54,12 @@ export class WorkerProcess {
 
   /** Peak resident set size so far (VmHWM), in kB. */
   peakRssKb(): number {
-    return statusField(this.pid, 'VmHWM');
+    return processMemoryKb(this.pid).peak;
   }
 
   /** User + system CPU time so far, in ms. */
   cpuMs(): number {
-    return processCpuMs(this.pid);
+    return orZero(processCpuMs(this.pid));
   }
 
   /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
@@ -72,25 +72,9 @@ export class WorkerProcess {
   }
 }
 
-function statusField(pid: number, field: string): number {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
-
-/** Total and idle CPU clock ticks of the machine (/proc/stat). */
+/** Total and idle CPU time of the machine (/proc/stat), in ms. */
 export function machineTicks(): { total: number; idle: number } {
-  const fields = fs
-    .readFileSync('/proc/stat', 'utf8')
-    .split('\n')[0]
-    .trim()
-    .split(/\s+/)
-    .slice(1)
-    .map(Number);
-  return { total: fields.reduce((a, b) => a + b, 0), idle: fields[3] + (fields[4] ?? 0) };
+  return machineCpuMs();
 }
 
 /** CPU time (ms) of each PostgreSQL backend serving `database` (same machine), by pid. */
@@ -101,16 +85,10 @@ export async function backendCpuMs(
   const { rows } = await sql.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [
     database,
   ]);
-  return new Map(rows.map((r) => [r.pid, processCpuMs(r.pid)]));
+  return new Map(rows.map((r) => [r.pid, orZero(processCpuMs(r.pid))]));
 }
 
-/** User + system CPU time of a process, in ms (clock ticks are 10 ms). */
-function processCpuMs(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
+/** A process that is gone counts as having used nothing (as before the shared helpers). */
+function orZero(ms: number): number {
+  return Number.isFinite(ms) ? ms : 0;
 }
