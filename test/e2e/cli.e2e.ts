@@ -191,6 +191,29 @@ describe('switchboard CLI and process entry points (built)', () => {
     const declared = add('apiBaseUrl=https://api.ringba.com/v2');
     expect(declared.stderr).toBe('');
     expect(declared.status).toBe(0);
+
+    // Nested settings come as JSON (--settings), checked the same way, the plugin's own keys too.
+    const generic = (settings: object) =>
+      run(
+        CLI,
+        [
+          'connections',
+          'add',
+          '--provider',
+          'generic-webhook',
+          '--name',
+          'cli generic',
+          '--settings',
+          JSON.stringify(settings),
+        ],
+        env,
+      );
+    const tooOften = generic({ sync: { intervalSeconds: 1 } });
+    expect(tooOften.status).toBe(1);
+    expect(tooOften.stderr).toMatch(/settings\.sync\.intervalSeconds must be a whole number/);
+    const noMapping = generic({ mapping: { fields: {} } });
+    expect(noMapping.status).toBe(1);
+    expect(noMapping.stderr).toMatch(/settings\.mapping/);
   });
 
   it('rejects usage errors with exit 2', () => {

@@ -25,6 +25,10 @@ describe('checkPlatformSettings', () => {
     expect(
       refusal({ rateLimits: { requestsPerSecond: 5, requestsPerMinute: 100, maxConcurrency: 4 } }),
     ).toBeUndefined();
+    // 0 turns a window off (a bench or an account without a per-minute budget).
+    expect(
+      refusal({ rateLimits: { requestsPerMinute: 0, requestsPerHour: 1000, requestsPerDay: 10_000 } }),
+    ).toBeUndefined();
     expect(refusal({ apiBaseUrl: 'https://example.com', custom: { anything: true } })).toBeUndefined();
   });
 
@@ -39,7 +43,10 @@ describe('checkPlatformSettings', () => {
     [{ sync: { batchSize: 0 } }, 'settings.sync.batchSize'],
     [{ sync: { enabled: 'yes' } }, 'settings.sync.enabled'],
     [{ rateLimits: [] }, 'settings.rateLimits'],
-    [{ rateLimits: { requestsPerSecond: 0 } }, 'settings.rateLimits.requestsPerSecond'],
+    [{ rateLimits: { requestsPerSecond: -1 } }, 'settings.rateLimits.requestsPerSecond'],
+    [{ rateLimits: { requestsPerHour: 1.5 } }, 'settings.rateLimits.requestsPerHour'],
+    [{ rateLimits: { requestsPerDay: '10000' } }, 'settings.rateLimits.requestsPerDay'],
+    [{ rateLimits: { maxConcurrency: 0 } }, 'settings.rateLimits.maxConcurrency'],
   ])('refuses %j naming %s', (settings, field) => {
     expect(refusal(settings)).toMatchObject({ error: 'invalid_settings', details: { field } });
   });

@@ -23,7 +23,8 @@ function wholeNumber(value: unknown, field: string, min: number, max: number): v
  * The platform's own keys of a connection's settings, checked when they are set (the sync engine
  * and the mappers would otherwise ignore a bad value silently): `timeZone` (an IANA zone, for
  * zone-less provider times), `sync` (`intervalSeconds`, `lookbackSeconds`, `batchSize`,
- * `enabled`) and `rateLimits` (`requestsPerSecond`, `requestsPerMinute`, `maxConcurrency`).
+ * `enabled`) and `rateLimits` (`requestsPerSecond`, `requestsPerMinute`, `requestsPerHour`,
+ * `requestsPerDay` — 0 turns that window off — and `maxConcurrency`).
  * Throws ConnectionError `invalid_settings` (the API's 400) naming the field.
  */
 export function checkPlatformSettings(settings: Record<string, unknown> | undefined): void {
@@ -56,8 +57,11 @@ export function checkPlatformSettings(settings: Record<string, unknown> | undefi
   if (settings.rateLimits !== undefined) {
     if (!isObject(settings.rateLimits)) refuse('settings.rateLimits', 'must be an object');
     const limits = settings.rateLimits as Record<string, unknown>;
-    wholeNumber(limits.requestsPerSecond, 'settings.rateLimits.requestsPerSecond', 1, 100_000);
-    wholeNumber(limits.requestsPerMinute, 'settings.rateLimits.requestsPerMinute', 1, 6_000_000);
+    // 0 turns that window's limit off for this connection (the plugin's default included).
+    wholeNumber(limits.requestsPerSecond, 'settings.rateLimits.requestsPerSecond', 0, 100_000);
+    wholeNumber(limits.requestsPerMinute, 'settings.rateLimits.requestsPerMinute', 0, 6_000_000);
+    wholeNumber(limits.requestsPerHour, 'settings.rateLimits.requestsPerHour', 0, 360_000_000);
+    wholeNumber(limits.requestsPerDay, 'settings.rateLimits.requestsPerDay', 0, 8_640_000_000);
     wholeNumber(limits.maxConcurrency, 'settings.rateLimits.maxConcurrency', 1, 1_000);
   }
 }

@@ -34,6 +34,10 @@ export function registerConnections(program: Command): void {
       'credential fields as JSON, or @path to a JSON file (keeps secrets out of shell history)',
     )
     .option('--credential <key=value...>', 'one credential field; repeat for each')
+    .option(
+      '--settings <json|@file>',
+      'settings as JSON, or @path to a JSON file (nested ones such as the generic webhook mapping)',
+    )
     .option('--setting <key=value...>', 'one setting, e.g. timeZone=America/New_York; repeat for each')
     .option('--mode <mode>', 'live or shadow', 'live')
     .option('--no-validate', 'save without checking the credentials against the provider')
@@ -45,6 +49,7 @@ export function registerConnections(program: Command): void {
           name: string;
           credentials?: string;
           credential?: string[];
+          settings?: string;
           setting?: string[];
           mode: string;
           validate: boolean;
@@ -60,7 +65,7 @@ export function registerConnections(program: Command): void {
             provider: options.provider,
             name: options.name,
             credentials,
-            settings: pairs(options.setting, '--setting'),
+            settings: settingsOf(options),
             mode: options.mode as 'live' | 'shadow',
             validate: options.validate,
           });
@@ -84,21 +89,26 @@ export function registerConnections(program: Command): void {
     .option('--name <name>')
     .option('--mode <mode>', 'live or shadow')
     .option('--active <bool>', 'true or false')
-    .option('--setting <key=value...>', 'replace settings with these')
-    .action((id: string, options: { name?: string; mode?: string; active?: string; setting?: string[] }) =>
-      withPlatform(async (app) => {
-        if (options.mode && !['live', 'shadow'].includes(options.mode))
-          throw new CliError('--mode must be live or shadow');
-        if (options.active && !['true', 'false'].includes(options.active))
-          throw new CliError('--active must be true or false');
-        const updated = await app.get(ConnectionService).update(id, {
-          name: options.name,
-          mode: options.mode as 'live' | 'shadow' | undefined,
-          active: options.active === undefined ? undefined : options.active === 'true',
-          settings: options.setting ? pairs(options.setting, '--setting') : undefined,
-        });
-        printJson(updated);
-      }),
+    .option('--settings <json|@file>', 'replace settings with this JSON object (or @path to a JSON file)')
+    .option('--setting <key=value...>', 'replace settings with these (merged over --settings)')
+    .action(
+      (
+        id: string,
+        options: { name?: string; mode?: string; active?: string; settings?: string; setting?: string[] },
+      ) =>
+        withPlatform(async (app) => {
+          if (options.mode && !['live', 'shadow'].includes(options.mode))
+            throw new CliError('--mode must be live or shadow');
+          if (options.active && !['true', 'false'].includes(options.active))
+            throw new CliError('--active must be true or false');
+          const updated = await app.get(ConnectionService).update(id, {
+            name: options.name,
+            mode: options.mode as 'live' | 'shadow' | undefined,
+            active: options.active === undefined ? undefined : options.active === 'true',
+            settings: options.settings || options.setting ? settingsOf(options) : undefined,
+          });
+          printJson(updated);
+        }),
     );
 
   connections
@@ -204,6 +214,11 @@ function readJsonOption(value: string | undefined, flag: string): Record<string,
   } catch {
     throw new CliError(`${flag} must be a JSON object (or @file containing one)`);
   }
+}
+
+/** `--settings` JSON with `--setting key=value` pairs over it. */
+function settingsOf(options: { settings?: string; setting?: string[] }): Record<string, unknown> {
+  return { ...readJsonOption(options.settings, '--settings'), ...pairs(options.setting, '--setting') };
 }
 
 function pairs(values: string[] | undefined, flag: string): Record<string, string> {
