@@ -66,10 +66,10 @@ const CREDENTIALS: Record<string, Record<string, string>> = {
   retreaver: { apiKey: 'retreaver-api-key', companyId: '1234' },
   trackdrive: { subdomain: 'acme', publicKey: 'public-key', privateKey: 'private-key' },
 };
-/** Worker settings for throughput (any can be overridden from the environment). */
+/** Worker settings for throughput, as docs/pipeline.md recommends (any can be overridden from the environment). */
 const WORKER_ENV: Record<string, string> = {
-  WORKER_CONCURRENCY: '600',
-  WORKER_BATCH_SIZE: '250',
+  WORKER_CONCURRENCY: '1000',
+  WORKER_BATCH_SIZE: '400',
   WORKER_BATCH_WAIT_MS: '5',
   DATABASE_POOL_SIZE: '6',
   LOG_LEVEL: 'info',
