@@ -514,6 +514,48 @@ describe('web console in a browser (sign in, connections, live calls, timeline, 
   );
 
   it(
+    'creates a connection whose plugin needs settings (the generic webhook mapping), checked under the settings box',
+    async () => {
+      await page.getByRole('link', { name: 'Connections' }).click();
+      await page.getByRole('button', { name: 'New connection' }).click();
+      await page.getByLabel('Provider', { exact: true }).selectOption('generic-webhook');
+      await page.getByLabel('Name', { exact: true }).fill('Dialer');
+      await page.getByText('Advanced').click();
+      const box = page.getByLabel('Settings (JSON, optional)');
+      const create = () => page.getByRole('button', { name: 'Create connection' }).click();
+
+      await box.fill('{"mapping": ');
+      await create();
+      await page.getByText('Settings must be valid JSON.').waitFor();
+      expect(await box.getAttribute('aria-invalid')).toBe('true');
+
+      // The plugin's own rule (validateSettings), answered by the API and shown where it belongs.
+      await box.fill(JSON.stringify({ mapping: { fields: {} } }));
+      await create();
+      await page
+        .locator('#settings-help', { hasText: 'settings.mapping.fields.externalId is required' })
+        .waitFor();
+      const count = async () =>
+        (
+          await sql.query(
+            "SELECT count(*)::int AS n FROM provider_connections WHERE provider_type = 'generic-webhook'",
+          )
+        ).rows[0].n;
+      expect(await count()).toBe(0);
+
+      const mapping = { fields: { externalId: { from: 'body', path: '$.call.id' } }, money: 'cents' };
+      await box.fill(JSON.stringify({ timeZone: 'America/New_York', mapping }));
+      await create();
+      await page.getByRole('heading', { name: 'Connection created' }).waitFor();
+      const { rows } = await sql.query(
+        "SELECT settings FROM provider_connections WHERE provider_type = 'generic-webhook'",
+      );
+      expect(rows).toEqual([{ settings: { timeZone: 'America/New_York', mapping } }]);
+    },
+    STEP_MS,
+  );
+
+  it(
     'overview counts what came in; a read-only key sees only what its scope allows; sign-out forgets the token',
     async () => {
       await page.getByRole('link', { name: 'Overview' }).click();

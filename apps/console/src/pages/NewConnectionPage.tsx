@@ -72,6 +72,15 @@ export function NewConnectionPage() {
     const credentials: Record<string, string> = {};
     for (const f of fields.data?.fields ?? [])
       if (values[`cred.${f.name}`]) credentials[f.name] = values[`cred.${f.name}`];
+    let settings: Record<string, unknown> | undefined;
+    try {
+      settings = settingsOf(values.settings, values.apiBaseUrl);
+    } catch (error) {
+      setProblems([{ field: 'settings', rules: [(error as Error).message] }]);
+      document.getElementById('settings')?.focus();
+      setBusy(false);
+      return;
+    }
     const allowlist = (values.ipAllowlist ?? '')
       .split(/[\s,]+/)
       .map((s) => s.trim())
@@ -83,7 +92,7 @@ export function NewConnectionPage() {
           name: values.name ?? '',
           credentials,
           mode: values.mode === 'shadow' ? 'shadow' : 'live',
-          settings: values.apiBaseUrl ? { apiBaseUrl: values.apiBaseUrl.trim() } : undefined,
+          settings,
           ipAllowlist: allowlist.length ? allowlist : undefined,
           validate: values.skipValidation !== 'on',
         },
@@ -97,6 +106,9 @@ export function NewConnectionPage() {
       if (details?.fields?.length) {
         setProblems(details.fields);
         document.getElementById(`cred-${details.fields[0].field}`)?.focus();
+      } else if (error instanceof ApiError && error.code === 'invalid_settings') {
+        // The plugin's or the platform's rule for a settings key: said under the settings box.
+        setProblems([{ field: 'settings', rules: [error.message] }]);
       }
       setFormError(error);
     } finally {
@@ -180,6 +192,24 @@ export function NewConnectionPage() {
             />
             <small>For a provider simulator or a regional endpoint.</small>
           </label>
+          <label htmlFor="settings">
+            Settings (JSON, optional)
+            <textarea
+              id="settings"
+              name="settings"
+              rows={6}
+              spellCheck={false}
+              value={values.settings ?? ''}
+              onChange={(e) => set('settings', e.target.value)}
+              placeholder='e.g. {"timeZone": "America/New_York"}, or the generic webhook plugin&apos;s {"mapping": {...}}'
+              aria-invalid={problemOf('settings') ? true : undefined}
+              aria-describedby="settings-help"
+            />
+            <small id="settings-help" className={problemOf('settings') ? 'field-error' : undefined}>
+              {problemOf('settings')?.rules[0] ??
+                'timeZone, sync, rateLimits and the plugin’s own keys; checked by the API when you create.'}
+            </small>
+          </label>
           <label>
             Webhook IP allowlist (optional)
             <textarea
@@ -216,4 +246,25 @@ export function NewConnectionPage() {
       </form>
     </section>
   );
+}
+
+/** The settings JSON of the form (an object, or nothing), with the base URL field over it. */
+function settingsOf(
+  json: string | undefined,
+  apiBaseUrl: string | undefined,
+): Record<string, unknown> | undefined {
+  let settings: Record<string, unknown> | undefined;
+  if (json?.trim()) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      throw new Error('Settings must be valid JSON.');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('Settings must be a JSON object, e.g. {"timeZone": "UTC"}.');
+    settings = parsed as Record<string, unknown>;
+  }
+  if (apiBaseUrl?.trim()) settings = { ...settings, apiBaseUrl: apiBaseUrl.trim() };
+  return settings;
 }
