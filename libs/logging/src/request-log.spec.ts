@@ -66,4 +66,22 @@ describe('registerRequestLog', () => {
     });
     expect(lines[0]).not.toContain('s3');
   });
+
+  it('logs 5xx at error, but a 503 (a dependency is down, logged once on its own) at warn', () => {
+    const levels: number[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _e, done) {
+        levels.push((JSON.parse(chunk.toString()) as { level: number }).level);
+        done();
+      },
+    });
+    let hook: ((request: LoggedRequest, reply: LoggedReply) => unknown) | undefined;
+    registerRequestLog({ addHook: (_name, h) => (hook = h) }, pino({ level: 'info' }, sink), {
+      enabled: true,
+    });
+    for (const statusCode of [200, 404, 500, 502, 503])
+      hook?.({ id: `r${statusCode}`, method: 'GET', url: '/calls' }, { statusCode, elapsedTime: 1 });
+    const { info, warn, error } = pino.levels.values;
+    expect(levels).toEqual([info, warn, error, error, warn]);
+  });
 });

@@ -44,7 +44,9 @@ export const QUIET_PATHS = ['/health/live', '/health/ready', '/metrics'];
  * One "request completed" line per request, written when the answer has gone out, from a Fastify
  * onResponse hook: it sees every route (Nest controllers, the plain-Fastify webhook route, Bull
  * Board, docs, 404s) with the route pattern and the caller the auth guard recorded. Level follows
- * the status: info below 400, warn for 4xx, error for 5xx.
+ * the status: info below 400, warn for 4xx, error for 5xx — but warn for 503: it answers for a
+ * dependency that is down (PostgreSQL, Redis, unreadable secrets), which is logged once when it
+ * goes and once when it is back, so an error line per request would only bury that line.
  */
 export function registerRequestLog(target: HookTarget, logger: Logger, options: { enabled: boolean }): void {
   if (!options.enabled) return;
@@ -61,7 +63,12 @@ export function registerRequestLog(target: HookTarget, logger: Logger, options: 
       caller: request.principal?.kind ?? null,
       keyId: request.principal?.keyId ?? null,
     };
-    const level = reply.statusCode >= 500 ? 'error' : reply.statusCode >= 400 ? 'warn' : 'info';
+    const level =
+      reply.statusCode >= 500 && reply.statusCode !== 503
+        ? 'error'
+        : reply.statusCode >= 400
+          ? 'warn'
+          : 'info';
     logger[level]({ ...line, msg: 'request completed' });
   });
 }
