@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, Logger, Param, Query, Req, Res } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Header, Logger, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { isStreamId, LiveCallStream } from '@switchboard/pipeline';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -60,8 +60,9 @@ export class CallsController {
       "One call: from the cache, else the database; with fresh=true re-read from the provider's API " +
       '(through the plugin) and stored through the normal merge first',
   })
-  get(@Param('id') id: string, @Query() query: GetCallQuery) {
-    return this.calls.get(id, query.fresh === true);
+  @Header('content-type', 'application/json; charset=utf-8')
+  get(@Param('id') id: string, @Query() query: GetCallQuery): Promise<string> {
+    return this.calls.getJson(id, query.fresh === true);
   }
 
   @Get(':id/events')

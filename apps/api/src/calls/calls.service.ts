@@ -55,8 +55,9 @@ export class CallsService {
     return keysetPage(rows, limit, toCallView);
   }
 
-  get(id: string, fresh = false): Promise<CallView> {
-    return this.readThrough.byId(id, fresh);
+  /** One call as JSON text (see CallReadThrough.jsonById). */
+  getJson(id: string, fresh = false): Promise<string> {
+    return this.readThrough.jsonById(id, fresh);
   }
 
   byExternalId(connectionId: string, externalId: string, fresh = false): Promise<CallView> {

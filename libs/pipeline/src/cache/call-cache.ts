@@ -49,10 +49,15 @@ export class CallCache implements OnApplicationShutdown {
   }
 
   async get(id: string): Promise<CallView | undefined> {
+    const json = await this.getJson(id);
+    return json === undefined ? undefined : (JSON.parse(json) as CallView);
+  }
+
+  /** The cached call as its JSON text: what the API sends for it, neither parsed nor re-serialized. */
+  async getJson(id: string): Promise<string | undefined> {
     if (this.client.redis.status !== 'ready') return undefined;
     try {
-      const raw = await this.local.get(this.key(id));
-      return raw === null ? undefined : (JSON.parse(raw) as CallView);
+      return (await this.local.get(this.key(id))) ?? undefined;
     } catch {
       return undefined;
     }
