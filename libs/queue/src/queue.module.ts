@@ -5,6 +5,7 @@ import type { Queue } from 'bullmq';
 import { producerConnection } from './connection-options.js';
 import { ALL_QUEUES } from './queue-names.js';
 import { QueueErrorListeners } from './queue-errors.js';
+import { QueuesSettleBeforeShutdown } from './queue-shutdown.js';
 
 /** Registers every queue for producers (api, cli) and processors (worker). */
 @Global()
@@ -28,6 +29,11 @@ export class QueueModule {
         {
           provide: QueueErrorListeners,
           useFactory: (...queues: Queue[]) => new QueueErrorListeners(queues),
+          inject: ALL_QUEUES.map((name) => getQueueToken(name)),
+        },
+        {
+          provide: QueuesSettleBeforeShutdown,
+          useFactory: (...queues: Queue[]) => new QueuesSettleBeforeShutdown(queues),
           inject: ALL_QUEUES.map((name) => getQueueToken(name)),
         },
       ],
