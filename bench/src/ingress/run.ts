@@ -20,7 +20,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import autocannon from 'autocannon';
@@ -28,6 +27,8 @@ import { Queue } from 'bullmq';
 import pg from 'pg';
 import { migrate } from '@switchboard/persistence';
 import { Redis } from 'ioredis';
+import { freePort } from '../common/free-port.js';
+import { machineCpuMs, processCpuMs } from '../common/process-cpu.js';
 import { baselineListKey, nextRequest, type BenchConnection } from './traffic.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -168,16 +169,16 @@ async function main(): Promise<void> {
       await emptyQueue(target.prefix);
       const ids: string[] = [];
       const before = {
-        server: cpuMs(target.pid),
+        server: processCpuMs(target.pid),
         storage: storageCpu(),
         self: process.cpuUsage(),
-        machine: machineCpu(),
+        machine: machineCpuMs(),
       };
       const measured = await load(target.url, connections, DURATION, ids);
-      const server = cpuMs(target.pid) - before.server;
+      const server = processCpuMs(target.pid) - before.server;
       const storage = storageCpuSince(before.storage);
       const self = process.cpuUsage(before.self);
-      const machine = machineCpu();
+      const machine = machineCpuMs();
       const result = await check(name, measured, ids, sql, target.prefix, name === 'api');
       const per1000 = (ms: number) =>
         Number.isFinite(ms) && measured['2xx'] > 0 ? Math.round((ms / measured['2xx']) * 1000) : undefined;
@@ -426,34 +427,6 @@ function line(r: RunResult): string {
   );
 }
 
-/** User + system CPU time of a process so far, in ms (Linux /proc); NaN elsewhere. */
-function cpuMs(pid: number | undefined): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of the whole line (11 and 12 after the command name)
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
-/** Total and idle CPU time of the machine so far (Linux /proc/stat), in ticks. */
-function machineCpu(): { total: number; idle: number } {
-  try {
-    const fields = fs
-      .readFileSync('/proc/stat', 'utf8')
-      .split('\n')[0]
-      .trim()
-      .split(/\s+/)
-      .slice(1, 9)
-      .map(Number);
-    return { total: fields.reduce((a, b) => a + b, 0), idle: fields[3] + fields[4] };
-  } catch {
-    return { total: NaN, idle: NaN };
-  }
-}
-
 /** CPU time of every postgres and redis-server process visible in /proc, in ms, by pid. */
 function storageCpu(): Map<number, number> {
   const out = new Map<number, number>();
@@ -464,7 +437,7 @@ function storageCpu(): Map<number, number> {
         const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
         const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
         if (name === 'postgres' || name.startsWith('redis-server'))
-          out.set(Number(entry), cpuMs(Number(entry)));
+          out.set(Number(entry), processCpuMs(Number(entry)));
       } catch {
         // the process ended meanwhile
       }
@@ -532,18 +505,6 @@ async function waitFor(url: string, child: ChildProcess, status = 200): Promise<
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${url} did not answer ${status} within 60 s`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function databaseUrl(name: string): string {
