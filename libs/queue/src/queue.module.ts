@@ -13,6 +13,7 @@ import { QueuesSettleBeforeShutdown } from './queue-shutdown.js';
 export class QueueModule {
   static forRoot(): DynamicModule {
     const registered = BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name })));
+    const queues = ALL_QUEUES.map((name) => getQueueToken(name));
     return {
       module: QueueModule,
       imports: [
@@ -29,12 +30,12 @@ export class QueueModule {
         {
           provide: QueueErrorListeners,
           useFactory: (...queues: Queue[]) => new QueueErrorListeners(queues),
-          inject: ALL_QUEUES.map((name) => getQueueToken(name)),
+          inject: queues,
         },
         {
           provide: QueuesSettleBeforeShutdown,
           useFactory: (...queues: Queue[]) => new QueuesSettleBeforeShutdown(queues),
-          inject: ALL_QUEUES.map((name) => getQueueToken(name)),
+          inject: queues,
         },
       ],
       exports: [registered],

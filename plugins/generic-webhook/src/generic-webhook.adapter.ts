@@ -4,6 +4,7 @@ import {
   type NormalizedCallEvent,
   type ProviderConnection,
   type ProviderContext,
+  type SettingsProblem,
   type WebhookConfig,
   type WebhookDescription,
   type WebhookReceiver,
@@ -12,7 +13,7 @@ import {
 import { GENERIC_WEBHOOK } from './generic-webhook.constants.js';
 import type { GenericWebhookCredentials } from './generic-webhook.credentials.js';
 import { buildWebhookTemplates, templateVerification } from './generic-webhook.templates.js';
-import { compileMapping, type MappingProblem, type WebhookMapping } from './mapping/mapping-settings.js';
+import { compileMapping, type WebhookMapping } from './mapping/mapping-settings.js';
 import { GenericWebhookMapper } from './mapping/webhook-mapper.js';
 
 /**
@@ -24,7 +25,7 @@ import { GenericWebhookMapper } from './mapping/webhook-mapper.js';
 export class GenericWebhookAdapter implements ProviderConnection, WebhookReceiver {
   private readonly mapping?: WebhookMapping;
   private readonly mapper?: GenericWebhookMapper;
-  private readonly problems: MappingProblem[];
+  private readonly problems: SettingsProblem[];
 
   constructor(private readonly ctx: ProviderContext<GenericWebhookCredentials>) {
     const { mapping, problems } = compileMapping(ctx.settings);

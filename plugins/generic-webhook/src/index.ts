@@ -15,7 +15,6 @@ export {
   compileMapping,
   mappingProblems,
   type MappedField,
-  type MappingProblem,
   type MappingSettings,
   type SourceSetting,
   type WebhookMapping,

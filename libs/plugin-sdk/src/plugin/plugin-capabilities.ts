@@ -17,7 +17,11 @@ export const PLUGIN_FACTS = ['realtime', 'recording', 'transcription'] as const 
  * stubs, and said which were real with these flags).
  */
 export function pluginCapabilities(manifest: Pick<PluginManifest, 'adapter' | 'features'>): Capability[] {
-  return scanCapabilities(manifest.adapter).complete.filter((c) => manifest.features?.[c] !== false);
+  return notSwitchedOff(scanCapabilities(manifest.adapter).complete, manifest);
+}
+
+function notSwitchedOff(implemented: Capability[], manifest: Pick<PluginManifest, 'features'>): Capability[] {
+  return implemented.filter((c) => manifest.features?.[c] !== false);
 }
 
 /**
@@ -40,7 +44,7 @@ export function capabilityProblems(manifest: Pick<PluginManifest, 'adapter' | 'f
       `features.${capability} is true but the adapter has no ${CAPABILITY_METHODS[capability].join('/')}`,
     );
   }
-  const effective = scan.complete.filter((c) => manifest.features?.[c] !== false);
+  const effective = notSwitchedOff(scan.complete, manifest);
   if (!effective.includes('webhooks') && !effective.includes('history'))
     problems.push(
       'adapter implements neither WebhookReceiver (webhookTemplates, describeWebhook, mapWebhook) nor HistorySource (getCalls): no call would ever reach the platform',

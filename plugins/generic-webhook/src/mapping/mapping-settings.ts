@@ -4,6 +4,7 @@ import {
   isSecretKey,
   type CallEventType,
   type CallStatus,
+  type SettingsProblem,
 } from '@switchboard/plugin-sdk';
 import { isMoneyFormat, MONEY_FORMATS, type MoneyFormat } from './money-formats.js';
 import {
@@ -104,12 +105,6 @@ export interface WebhookMapping {
   eventIdIgnore: string[];
 }
 
-/** One thing wrong with the settings: the field path (`settings.mapping.fields.revenue`) and what. */
-export interface MappingProblem {
-  field: string;
-  message: string;
-}
-
 const ROOT = 'settings.mapping';
 const MAPPING_KEYS = [
   'fields',
@@ -141,9 +136,9 @@ const list = (values: readonly string[]) => values.join(', ');
 /** Checks `settings.mapping` and builds the mapping; `problems` is empty when it is usable. */
 export function compileMapping(settings: Readonly<Record<string, unknown>> | undefined): {
   mapping?: WebhookMapping;
-  problems: MappingProblem[];
+  problems: SettingsProblem[];
 } {
-  const problems: MappingProblem[] = [];
+  const problems: SettingsProblem[] = [];
   const problem = (field: string, message: string) => problems.push({ field, message });
   const raw = settings?.mapping;
   if (raw === undefined) {
@@ -246,7 +241,7 @@ export function compileMapping(settings: Readonly<Record<string, unknown>> | und
 }
 
 /** The problems with a connection's mapping (the manifest's validateSettings). */
-export function mappingProblems(settings: Readonly<Record<string, unknown>> | undefined): MappingProblem[] {
+export function mappingProblems(settings: Readonly<Record<string, unknown>> | undefined): SettingsProblem[] {
   return compileMapping(settings).problems;
 }
 
