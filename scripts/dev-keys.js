@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { EnvelopeCipher } from '@switchboard/crypto';
 
 /** Connections per key id, with one stored envelope of each to try the key on. */
 async function storedKeys(databaseUrl) {
@@ -31,8 +30,12 @@ function parseKeys(value) {
   });
 }
 
-/** Ids of stored key groups that `keys` cannot decrypt. */
-function undecryptable(stored, keys) {
+/**
+ * Ids of stored key groups that `keys` cannot decrypt. The cipher is imported here, not at the top:
+ * `npm start` loads this file before its build step has produced @switchboard/crypto's dist.
+ */
+async function undecryptable(stored, keys) {
+  const { EnvelopeCipher } = await import('@switchboard/crypto');
   let cipher;
   try {
     cipher = new EnvelopeCipher(keys);
@@ -87,7 +90,7 @@ export async function resolveDevKeys({ databaseUrl, dataDir, env = process.env, 
     fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
     return { keys: secrets.ENCRYPTION_KEYS, generated: true };
   }
-  const unreadable = undecryptable(stored, parseKeys(existing));
+  const unreadable = await undecryptable(stored, parseKeys(existing));
   if (unreadable.length > 0) {
     throw new Error(
       `the keys in ${source} cannot decrypt ${count(unreadable)} connection(s) in the database ` +

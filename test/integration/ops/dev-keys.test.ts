@@ -103,3 +103,23 @@ describe('npm start: ENCRYPTION_KEYS for the quick start (real PostgreSQL)', () 
     });
   });
 });
+
+describe('npm start on a fresh clone', () => {
+  it('loads before its build step: nothing it imports at load time needs a workspace build', () => {
+    // `npm ci && npm start` runs start.js before `npm run build` has made any dist/ (it once
+    // imported @switchboard/crypto through dev-keys.js at load time and stopped there).
+    const scripts = path.join(import.meta.dirname, '../../../scripts');
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const source = fs.readFileSync(path.join(scripts, file), 'utf8');
+      for (const [, target] of source.matchAll(/^import [^;]*? from '([^']+)';/gms)) {
+        expect({ file, target }).toEqual({ file, target: expect.not.stringMatching(/^@switchboard\//) });
+        if (target?.startsWith('./')) visit(target.slice(2));
+      }
+    };
+    visit('start.js');
+    expect([...seen]).toEqual(expect.arrayContaining(['start.js', 'dev-keys.js', 'local-services.js']));
+  });
+});
