@@ -17,6 +17,10 @@ beforeAll(async () => {
   });
   sim = createRingbaSimulator({ seed: 3, historyCalls: 12, historyEnd: new Date() });
   await sim.start();
+  // Let the worker's start-up reconcile finish, and keep its timer from running beside the tests'.
+  const scheduler = h.get(SyncScheduler);
+  await scheduler.reconcile();
+  scheduler.onModuleDestroy();
 });
 
 afterAll(async () => {
@@ -28,12 +32,22 @@ const schedulers = async () =>
   new Map((await h.syncQueue.getJobSchedulers(0, -1)).map((s) => [s.key, s.every]));
 
 describe('sync schedules', () => {
+  it('runs one reconcile at a time in a process', async () => {
+    const scheduler = h.get(SyncScheduler);
+    const id = await h.connect(sim);
+    // Overlapping calls: the second reads what the first wrote, so each schedule is reported once.
+    const [a, b] = await Promise.all([scheduler.reconcile(), scheduler.reconcile()]);
+    expect([...a.scheduled, ...b.scheduled].sort()).toEqual([`consistency-${id}`, `incremental-${id}`]);
+    await h.get(ConnectionService).remove(id);
+    expect((await scheduler.reconcile()).removed.sort()).toEqual([`consistency-${id}`, `incremental-${id}`]);
+  });
+
   it('keeps one job scheduler per live connection, runs it, and drops it with the connection', async () => {
+    const scheduler = h.get(SyncScheduler);
     const id = await h.connect(sim, {
       settings: { sync: { intervalSeconds: 120, lookbackSeconds: 4 * 86_400 } },
     });
     const shadow = await h.connect(sim, { mode: 'shadow' });
-    const scheduler = h.get(SyncScheduler);
 
     const first = await scheduler.reconcile();
     expect(first.scheduled.sort()).toEqual([`consistency-${id}`, `incremental-${id}`]);

@@ -34,6 +34,8 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('SyncScheduler');
   private timer?: NodeJS.Timeout;
   private failing = false;
+  /** The reconcile in progress: a second one in this process waits for it (see reconcile). */
+  private latest: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly connections: ConnectionRepository,
@@ -54,7 +56,17 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
   }
 
-  async reconcile(): Promise<ReconcileResult> {
+  /**
+   * One reconcile at a time per process: two overlapping ones (the timer's and an operator's) would
+   * each read the schedulers before the other wrote them, and report or re-queue the same work twice.
+   */
+  reconcile(): Promise<ReconcileResult> {
+    const run = this.latest.then(() => this.reconcileNow());
+    this.latest = run.catch(() => undefined);
+    return run;
+  }
+
+  private async reconcileNow(): Promise<ReconcileResult> {
     const result: ReconcileResult = { scheduled: [], removed: [], requeuedRuns: [] };
     const wanted = new Map<string, { connectionId: string; every: number; check: boolean }>();
     const checkEvery = this.config.sync.consistencyIntervalSeconds * 1000;
