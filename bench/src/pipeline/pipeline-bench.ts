@@ -15,7 +15,7 @@
 // database (per-process /proc stat, sampled while the worker drains) and the Redis server (shared).
 // Prints the figures and writes them to bench/out/pipeline-<timestamp>.json.
 //
-// Environment: BENCH_ROWS, BENCH_DUPLICATE_RATE, BENCH_SEED, TEST_DATABASE_URL / TEST_REDIS_URL
+// Environment: BENCH_ROWS, BENCH_ROWS_PER_JOB, BENCH_DUPLICATE_RATE, BENCH_SEED, TEST_DATABASE_URL / TEST_REDIS_URL
 // (admin URLs, as the tests use), and any worker variable (WORKER_CONCURRENCY, WORKER_BATCH_SIZE...).
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
@@ -30,7 +30,7 @@ import pg from 'pg';
 import { loadConfig } from '@switchboard/config';
 import { ConnectionAdapters, ConnectionService } from '@switchboard/connections';
 import { discoverPlugins, type CallTrackingProvider } from '@switchboard/core';
-import { webhookJob } from '@switchboard/ingress';
+import { assignWebhookJobs, webhookJobsFor } from '@switchboard/ingress';
 import { WebhookInboxRepository, migrate, type InboxRow } from '@switchboard/persistence';
 import { PlatformModule } from '@switchboard/platform';
 import {
@@ -60,6 +60,12 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const DUPLICATE_RATE = Number(process.env.BENCH_DUPLICATE_RATE ?? 0.1);
 const SEED = Number(process.env.BENCH_SEED ?? 20261124);
+/**
+ * Rows per webhook job, as the ingress batches them (decision 0019): one job per INSERT batch. The
+ * api wrote 8.9–13.4 rows per INSERT when saturated in bench:scale (bench/RESULTS.md); 10 is the
+ * conservative middle. 1 = a job per row (what the relay and replay add).
+ */
+const ROWS_PER_JOB = Math.max(1, Number(process.env.BENCH_ROWS_PER_JOB ?? 10));
 const PROVIDERS = ['ringba', 'retreaver', 'trackdrive'];
 const CREDENTIALS: Record<string, Record<string, string>> = {
   ringba: { accountId: 'RA0123456', apiToken: 'ringba-api-token-1234' },
@@ -171,24 +177,31 @@ async function main(): Promise<void> {
     const expected = generated.expected;
     const startLoad = Date.now();
     const inbox = app.get(WebhookInboxRepository);
+    // As the ingress does: the rows of one INSERT batch get one job, its id written with them.
+    const batches: InboxRow[][] = [];
+    for (let i = 0; i < rows.length; i += ROWS_PER_JOB) {
+      const batch = rows.slice(i, i + ROWS_PER_JOB).map((r) => r.row);
+      assignWebhookJobs(batch);
+      batches.push(batch);
+    }
     for (let i = 0; i < rows.length; i += 1000)
       await inbox.insertMany(rows.slice(i, i + 1000).map((r) => r.row));
-    for (let i = 0; i < rows.length; i += 1000) {
-      await queue.addBulk(
-        rows.slice(i, i + 1000).map((r) =>
-          webhookJob(
-            {
-              id: r.row.id,
-              connectionId: r.row.connectionId as string,
-              provider: r.row.provider,
-              receivedAt: r.row.receivedAt,
-            },
-            config.webhook.maxAttempts,
-          ),
-        ),
-      );
-    }
-    log(`loaded ${rows.length} inbox rows and jobs in ${seconds(Date.now() - startLoad)} s`);
+    const jobs = batches.flatMap((batch) =>
+      webhookJobsFor(
+        batch.map((row) => ({
+          id: row.id,
+          connectionId: row.connectionId as string,
+          provider: row.provider,
+          receivedAt: row.receivedAt,
+          jobId: row.jobId,
+        })),
+        config.webhook.maxAttempts,
+      ),
+    );
+    for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000));
+    log(
+      `loaded ${rows.length} inbox rows in ${jobs.length} jobs (${ROWS_PER_JOB} rows a job) in ${seconds(Date.now() - startLoad)} s`,
+    );
 
     // --- 2. the worker drains the queue
     worker = spawn(process.execPath, [...nodeArgs, WORKER], {
@@ -313,6 +326,7 @@ async function main(): Promise<void> {
         node: process.version,
       },
       rows: rows.length,
+      rowsPerJob: ROWS_PER_JOB,
       distinctWebhooks: generated.unique,
       calls: generated.calls,
       worker: { nodeArgs, ...Object.fromEntries(Object.keys(WORKER_ENV).map((k) => [k, env[k]])) },

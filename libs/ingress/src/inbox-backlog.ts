@@ -23,25 +23,32 @@ export interface InboxBacklogReport {
   oldestWaitingSeconds: number;
 }
 
-/** The ids among `ids` that have no job in `queue` (one EXISTS per id, in one pipeline). */
-export async function missingJobIds(
+/**
+ * The ids of the rows among `rows` that have no job in `queue`: neither the batch job the ingress
+ * added them in (`jobId`) nor a job of their own (the relay's and replay's, id = row id). One
+ * EXISTS per key, in one pipeline.
+ */
+export async function rowsWithoutJob(
   queue: Queue,
-  ids: readonly string[],
+  rows: ReadonlyArray<{ id: string; jobId: string | null }>,
   timeoutMs: number,
 ): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
+  if (rows.length === 0) return new Set();
+  const keys = [...new Set(rows.flatMap((r) => (r.jobId ? [r.id, r.jobId] : [r.id])))];
   // Callers check QueueReadiness first: before its first connection BullMQ makes `client` wait.
   const client = (await queue.client) as unknown as PipelineClient;
   const pipeline = client.pipeline();
-  for (const id of ids) pipeline.exists(queue.toKey(id));
+  for (const key of keys) pipeline.exists(queue.toKey(key));
   const results = await withTimeout(pipeline.exec(), timeoutMs, 'job check');
-  const missing = new Set<string>();
-  ids.forEach((id, i) => {
+  const present = new Set<string>();
+  keys.forEach((key, i) => {
     const [error, exists] = results?.[i] ?? [new Error('no reply'), 0];
     if (error) throw error;
-    if (exists === 0) missing.add(id);
+    if (exists !== 0) present.add(key);
   });
-  return missing;
+  return new Set(
+    rows.filter((r) => !present.has(r.id) && !(r.jobId && present.has(r.jobId))).map((r) => r.id),
+  );
 }
 
 /** The part of an ioredis client the job check uses. */
@@ -76,11 +83,7 @@ export class InboxBacklog {
     let jobMissing: number | null = null;
     try {
       if (!(await this.readiness.isReady())) throw new Error('the queue connection is not ready');
-      const missing = await missingJobIds(
-        this.queue,
-        queued.map((r) => r.id),
-        timeoutMs,
-      );
+      const missing = await rowsWithoutJob(this.queue, queued, timeoutMs);
       jobMissing = missing.size;
       const first = queued.find((r) => missing.has(r.id));
       if (first) oldest = Math.max(oldest, now - first.createdAt.getTime());

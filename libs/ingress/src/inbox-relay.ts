@@ -6,7 +6,7 @@ import { OutageLog } from '@switchboard/core';
 import { SwitchboardMetrics } from '@switchboard/metrics';
 import { WebhookInboxRepository, type RelayRow } from '@switchboard/persistence';
 import { QueueName } from '@switchboard/queue';
-import { InboxBacklog, ORPHAN_AFTER_MS, missingJobIds } from './inbox-backlog.js';
+import { InboxBacklog, ORPHAN_AFTER_MS, rowsWithoutJob } from './inbox-backlog.js';
 import { QueueReadiness } from './queue-readiness.js';
 import { webhookJob, withTimeout } from './webhook-job.js';
 
@@ -52,9 +52,11 @@ const PASS_START = { createdAt: '-infinity', id: '00000000-0000-0000-0000-000000
  *   again, oldest first, in bounded batches. Safe with any number of workers: rows are claimed
  *   with FOR UPDATE SKIP LOCKED inside the transaction that marks them queued, and the job id is
  *   the row id, so a row enqueued twice (a crash between addBulk and COMMIT) is still one job.
+ *   (The relay adds a job per row; only the ingress batches rows into one job.)
  * - reconcile: every `queued` row older than orphanAfterMs must have its job. Passes over all of
  *   them, page by page, again and again (one pass every reconcileEveryMs), and re-adds the missing
- *   jobs (same job id, so a job that exists is never doubled). Jobs go missing when a process dies
+ *   jobs, one per row (same job id, so a job that exists is never doubled). A row has its job when
+ *   its ingress batch job (`job_id`) or a job of its own exists. Jobs go missing when a process dies
  *   between its INSERT and its addBulk (see InboxWriter), or when Redis loses its data (a restart
  *   without persistence, a failover, a flush). Checking each row only once, as this did before,
  *   stranded every row written before Redis lost its data until a worker restarted.
@@ -135,12 +137,10 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
       this.options.orphanAfterMs,
       this.options.batchSize,
     );
-    const missing = await missingJobIds(
-      this.queue,
-      rows.map((r) => r.id),
-      this.options.enqueueTimeoutMs,
-    );
+    const missing = await rowsWithoutJob(this.queue, rows, this.options.enqueueTimeoutMs);
     if (missing.size > 0) {
+      // Each on a job of its own: a batch's rows can straddle two pages, and a batch job re-added
+      // from the first page would hide the second page's rows, which it does not carry.
       await this.enqueue(rows.filter((r) => missing.has(r.id)));
       this.passReadded += missing.size;
       this.metrics?.inboxJobsReadded.inc(missing.size);

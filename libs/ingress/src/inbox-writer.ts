@@ -11,7 +11,7 @@ import {
 } from '@switchboard/persistence';
 import { QueueName } from '@switchboard/queue';
 import { QueueReadiness } from './queue-readiness.js';
-import { webhookJob, withTimeout } from './webhook-job.js';
+import { assignWebhookJobs, webhookJobsFor, withTimeout } from './webhook-job.js';
 
 /** What became of one written row. */
 export type InboxWriteResult =
@@ -34,7 +34,8 @@ export interface InboxWriterOptions {
 }
 
 /**
- * Writes inbox rows and enqueues their jobs in batches: one multi-row INSERT, then one addBulk.
+ * Writes inbox rows and enqueues their jobs in batches: one multi-row INSERT, then one addBulk of
+ * one job per batch (at most MAX_ROWS_PER_WEBHOOK_JOB rows each; decision 0019).
  * Requests that arrive while an INSERT is in flight wait in memory and go out together in the
  * next one, so under load one statement and one Redis round trip serve many requests; at low load
  * a batch is a single row that leaves on the next turn of the event loop, so batching adds no
@@ -106,6 +107,8 @@ export class InboxWriter {
     const queueUp = wantsQueue && (await this.readiness.isReady());
     if (wantsQueue && !queueUp) this.noteQueueDown('the queue connection is not ready');
     for (const p of batch) if (p.enqueue) p.row.status = queueUp ? 'queued' : 'received';
+    // One job for the batch's rows (split past MAX_ROWS_PER_WEBHOOK_JOB), its id written with them.
+    if (queueUp) assignWebhookJobs(batch.filter((p) => p.enqueue).map((p) => p.row));
     let stored: InsertManyResult;
     try {
       stored = await this.repository.insertMany(batch.map((p) => p.row));
@@ -139,6 +142,9 @@ export class InboxWriter {
   }
 
   private async flushOne(p: PendingWrite, queueUp: boolean): Promise<void> {
+    // Alone now: a job of its own. Left in its batch's id, it would add a job that BullMQ drops
+    // as a copy of the first row's, and the relay would count the row as having its job.
+    p.row.jobId = null;
     try {
       const stored = await this.repository.insertMany([p.row]);
       if (stored.inserted.has(p.row.id)) {
@@ -157,16 +163,15 @@ export class InboxWriter {
   /** addBulk for rows written as `queued`; on failure they go back to `received` for the relay. */
   private async enqueue(rows: InboxRow[]): Promise<boolean> {
     if (rows.length === 0) return false;
-    const jobs = rows.map((row) =>
-      webhookJob(
-        {
-          id: row.id,
-          connectionId: row.connectionId as string,
-          provider: row.provider,
-          receivedAt: row.receivedAt,
-        },
-        this.config.webhook.maxAttempts,
-      ),
+    const jobs = webhookJobsFor(
+      rows.map((row) => ({
+        id: row.id,
+        connectionId: row.connectionId as string,
+        provider: row.provider,
+        receivedAt: row.receivedAt,
+        jobId: row.jobId,
+      })),
+      this.config.webhook.maxAttempts,
     );
     try {
       await withTimeout(this.queue.addBulk(jobs), this.options.enqueueTimeoutMs, 'enqueue');

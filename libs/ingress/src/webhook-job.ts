@@ -1,8 +1,12 @@
 import type { JobsOptions } from 'bullmq';
 import {
+  MAX_ROWS_PER_WEBHOOK_JOB,
+  webhookBatchJobData,
+  webhookBatchJobId,
   webhookJobData,
   webhookJobOptions,
-  type WebhookJobData,
+  type AnyWebhookJobData,
+  type WebhookBatchJobData,
   type WebhookJobSource,
 } from '@switchboard/queue';
 
@@ -10,17 +14,57 @@ export type { WebhookJobSource };
 
 export interface WebhookJob {
   name: string;
-  data: WebhookJobData;
+  data: AnyWebhookJobData;
   opts: JobsOptions;
 }
 
-/** One job per inbox row (see webhookJobOptions in @switchboard/queue for why the id is the row id). */
+/** A job for one inbox row (see webhookJobOptions in @switchboard/queue for why the id is the row id). */
 export function webhookJob(source: WebhookJobSource, maxAttempts: number): WebhookJob {
   return {
     name: source.provider,
     data: webhookJobData(source),
     opts: webhookJobOptions(source.id, maxAttempts),
   };
+}
+
+/**
+ * Groups rows about to be written into jobs of at most MAX_ROWS_PER_WEBHOOK_JOB, in order: each
+ * row of a group of two or more gets the group's batch job id in `jobId` (written with the row);
+ * a lone row keeps none and gets a job of its own. Call before the INSERT.
+ */
+export function assignWebhookJobs(rows: ReadonlyArray<{ id: string; jobId?: string | null }>): void {
+  for (let i = 0; i < rows.length; i += MAX_ROWS_PER_WEBHOOK_JOB) {
+    const group = rows.slice(i, i + MAX_ROWS_PER_WEBHOOK_JOB);
+    const jobId = group.length > 1 ? webhookBatchJobId(group[0].id) : null;
+    for (const row of group) row.jobId = jobId;
+  }
+}
+
+/**
+ * The jobs of stored rows, in the rows' order: one per batch job id (carrying those of its rows
+ * that were stored), and one per row without one.
+ */
+export function webhookJobsFor(
+  rows: ReadonlyArray<WebhookJobSource & { jobId?: string | null }>,
+  maxAttempts: number,
+): WebhookJob[] {
+  const jobs: WebhookJob[] = [];
+  const batches = new Map<string, WebhookBatchJobData>();
+  for (const row of rows) {
+    if (!row.jobId) {
+      jobs.push(webhookJob(row, maxAttempts));
+      continue;
+    }
+    const batch = batches.get(row.jobId);
+    if (batch) {
+      batch.rows.push(webhookJobData(row));
+      continue;
+    }
+    const data = webhookBatchJobData([row]);
+    batches.set(row.jobId, data);
+    jobs.push({ name: row.provider, data, opts: webhookJobOptions(row.jobId, maxAttempts) });
+  }
+  return jobs;
 }
 
 /** Rejects when `promise` has not settled within `ms` (a Redis that accepts but never answers). */

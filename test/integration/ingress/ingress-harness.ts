@@ -5,7 +5,7 @@ import type { AppConfig } from '@switchboard/config';
 import { ConnectionService } from '@switchboard/connections';
 import { discoverPlugins, type DiscoveryResult } from '@switchboard/core';
 import { IngressConnections } from '@switchboard/ingress';
-import { QueueName } from '@switchboard/queue';
+import { QueueName, isWebhookBatch, type AnyWebhookJobData } from '@switchboard/queue';
 import { createApiApp } from '../../../apps/api/src/api-app.js';
 import { testConfig } from '../../support/app-config.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
@@ -51,7 +51,7 @@ export class IngressHarness {
   db!: TestDatabase;
   prefix!: string;
   sql!: pg.Pool;
-  queue!: Queue;
+  queue!: Queue<AnyWebhookJobData>;
   discovery!: DiscoveryResult;
 
   static async start(
@@ -129,7 +129,8 @@ export class IngressHarness {
     return row;
   }
 
-  async jobIds(): Promise<string[]> {
+  /** The inbox rows the queue's jobs carry, a row id per job that carries it (a batch job carries several). */
+  async queuedRowIds(): Promise<string[]> {
     const jobs = await this.queue.getJobs([
       'waiting',
       'active',
@@ -138,7 +139,11 @@ export class IngressHarness {
       'failed',
       'prioritized',
     ]);
-    return jobs.map((j) => j.id as string).sort();
+    return jobs
+      .flatMap((j) =>
+        isWebhookBatch(j.data) ? j.data.rows.map((r) => r.webhookLogId) : [j.data.webhookLogId],
+      )
+      .sort();
   }
 
   async callCount(): Promise<number> {

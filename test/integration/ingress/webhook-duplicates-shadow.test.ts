@@ -38,7 +38,7 @@ describe('webhook ingress: redeliveries and shadow mode (real PostgreSQL and Red
       dedup_key: null,
       error: `duplicate of ${original}`,
     });
-    const jobs = await h.jobIds();
+    const jobs = await h.queuedRowIds();
     expect(jobs.filter((id) => rows.some((r) => r.id === id))).toEqual([original]);
   });
 
@@ -57,7 +57,7 @@ describe('webhook ingress: redeliveries and shadow mode (real PostgreSQL and Red
     expect(answers.filter((a) => a.statusCode === 200).every((a) => a.json().id === id)).toBe(true);
     const accepted_rows = await h.rows('event_id = $1 AND dedup_key IS NOT NULL', [`${callId}:completed`]);
     expect(accepted_rows.map((r) => r.id)).toEqual([id]);
-    expect((await h.jobIds()).filter((j) => j === id)).toHaveLength(1);
+    expect((await h.queuedRowIds()).filter((j) => j === id)).toHaveLength(1);
   });
 
   it('shadow mode: verifies and logs as ignored, never queues', async () => {
@@ -74,7 +74,7 @@ describe('webhook ingress: redeliveries and shadow mode (real PostgreSQL and Red
       dedup_key: null,
       connection_id: shadow.id,
     });
-    expect(await h.jobIds()).not.toContain(row.id);
+    expect(await h.queuedRowIds()).not.toContain(row.id);
     // still verified
     const bad = await h.inject({
       method: 'GET',

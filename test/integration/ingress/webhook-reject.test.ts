@@ -98,7 +98,7 @@ describe('webhook ingress: bad input (real PostgreSQL and Redis)', () => {
     const [row] = await h.rows("verification = 'token:invalid_token'");
     expect(row.raw_body?.toString()).toBe('{"a":1}');
     expect(row.query).not.toHaveProperty('token');
-    expect(await h.jobIds()).not.toContain(row.id);
+    expect(await h.queuedRowIds()).not.toContain(row.id);
   });
 
   it('401 for a missing token', async () => {
@@ -210,7 +210,7 @@ describe('webhook ingress: bad input (real PostgreSQL and Redis)', () => {
   it('never writes a call for any of the above', async () => {
     expect(await h.callCount()).toBe(0);
     const queued = await h.rows("status = 'rejected'");
-    const jobs = new Set(await h.jobIds());
+    const jobs = new Set(await h.queuedRowIds());
     expect(queued.filter((r) => jobs.has(r.id))).toEqual([]);
   });
 

@@ -42,7 +42,7 @@ describe('webhook ingress: long event ids and unstorable bodies (real PostgreSQL
     const stored = await h.row(original);
     expect(stored.dedup_key?.length).toBeLessThanOrEqual(320);
     expect(stored.dedup_key).toMatch(new RegExp(`^${ringba.id}:sha256:[0-9a-f]{64}$`));
-    expect((await h.jobIds()).filter((id) => id === original)).toHaveLength(1);
+    expect((await h.queuedRowIds()).filter((id) => id === original)).toHaveLength(1);
   });
 
   const post = (payload: string, uuid = randomUUID()) =>

@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { AppConfig } from '@switchboard/config';
 import { ConnectionAdapters, ConnectionService } from '@switchboard/connections';
 import { discoverPlugins, type DiscoveryResult, type WebhookTemplate } from '@switchboard/core';
-import { webhookJob } from '@switchboard/ingress';
+import { assignWebhookJobs, webhookJob, webhookJobsFor } from '@switchboard/ingress';
 import { WebhookInboxRepository, type CallRow, type WebhookLogRow } from '@switchboard/persistence';
 import type { WebhookWorkerOptions } from '@switchboard/pipeline';
 import { QueueName } from '@switchboard/queue';
@@ -159,6 +159,26 @@ export class PipelineHarness {
       ),
     );
     for (let i = 0; i < jobs.length; i += 1000) await this.queue.addBulk(jobs.slice(i, i + 1000));
+  }
+
+  /** Enqueues the rows in one batch job, as a busy ingress does (their job_id written too); returns its id. */
+  async enqueueBatch(
+    connection: TestConnection,
+    ids: readonly string[],
+    receivedAt = new Date(),
+  ): Promise<string> {
+    const rows = ids.map((id) => ({
+      id,
+      connectionId: connection.id,
+      provider: connection.provider,
+      receivedAt,
+    }));
+    assignWebhookJobs(rows);
+    const jobId = rows[0].jobId as string;
+    await this.sql.query('UPDATE webhook_logs SET job_id = $1 WHERE id = ANY($2::uuid[])', [jobId, ids]);
+    const [job] = webhookJobsFor(rows, this.config.webhook.maxAttempts);
+    await this.queue.add(job.name, job.data, job.opts);
+    return jobId;
   }
 
   async accept(connection: TestConnection, webhooks: readonly RenderedWebhook[]): Promise<string[]> {

@@ -12,6 +12,8 @@ export interface RelayBacklog {
 export interface QueuedRowAge {
   id: string;
   createdAt: Date;
+  /** The batch job the ingress added it in, if any. */
+  jobId: string | null;
 }
 
 /**
@@ -34,13 +36,13 @@ export class InboxBacklogRepository {
 
   /** The oldest `limit` rows still `queued` that were written at least `minAgeMs` ago. */
   async oldestQueued(minAgeMs: number, limit: number): Promise<QueuedRowAge[]> {
-    const result = await this.pool.query<{ id: string; created_at: Date }>(
-      `SELECT id, created_at FROM webhook_logs
+    const result = await this.pool.query<{ id: string; created_at: Date; job_id: string | null }>(
+      `SELECT id, created_at, job_id FROM webhook_logs
         WHERE status = 'queued' AND connection_id IS NOT NULL
           AND created_at <= now() - $1::int * interval '1 millisecond'
         ORDER BY created_at LIMIT $2`,
       [Math.max(0, Math.floor(minAgeMs)), limit],
     );
-    return result.rows.map((r) => ({ id: r.id, createdAt: r.created_at }));
+    return result.rows.map((r) => ({ id: r.id, createdAt: r.created_at, jobId: r.job_id }));
   }
 }

@@ -27,6 +27,8 @@ export interface InboxRow {
   sourceIp: string | null;
   verification: string;
   status: InboxRowStatus;
+  /** The batch job that carries this row (see webhookBatchJobId); null when its job id is its own id. */
+  jobId?: string | null;
   httpStatus: number;
   error: string | null;
   receivedAt: Date;
@@ -51,6 +53,8 @@ export interface RelayRow {
 export interface QueuedRow extends RelayRow {
   /** created_at as PostgreSQL's text, to the microsecond (a Date would cut it to milliseconds). */
   createdAt: string;
+  /** The batch job the ingress added it in, if any. */
+  jobId: string | null;
 }
 
 // One statement shape whatever the batch size (arrays, not N rows of parameters), so it is
@@ -63,9 +67,9 @@ const INSERT_SQL = `
 WITH input AS (
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::varchar[], $5::varchar[], $6::text[],
     $7::varchar[], $8::varchar[], $9::jsonb[], $10::jsonb[], $11::bytea[], $12::varchar[], $13::varchar[],
-    $14::webhook_status[], $15::smallint[], $16::text[], $17::timestamptz[])
+    $14::webhook_status[], $15::smallint[], $16::text[], $17::timestamptz[], $18::varchar[])
     AS r(id, connection_id, provider, event_type, event_id, dedup_key, method, content_type, query, headers,
-      raw_body, source_ip, verification, status, http_status, error, received_at)
+      raw_body, source_ip, verification, status, http_status, error, received_at, job_id)
 ),
 claimed AS (
   INSERT INTO webhook_dedup_keys (dedup_key, webhook_log_id, created_at)
@@ -74,9 +78,10 @@ claimed AS (
   RETURNING webhook_log_id
 )
 INSERT INTO webhook_logs (id, connection_id, provider, event_type, event_id, dedup_key, method, content_type,
-  query, headers, raw_body, source_ip, verification, status, http_status, error, received_at, created_at)
+  query, headers, raw_body, source_ip, verification, status, http_status, error, received_at, job_id, created_at)
 SELECT i.id, i.connection_id, i.provider, i.event_type, i.event_id, i.dedup_key, i.method, i.content_type,
-  i.query, i.headers, i.raw_body, i.source_ip, i.verification, i.status, i.http_status, i.error, i.received_at, now()
+  i.query, i.headers, i.raw_body, i.source_ip, i.verification, i.status, i.http_status, i.error, i.received_at,
+  i.job_id, now()
 FROM input i
 WHERE i.dedup_key IS NULL OR i.id IN (SELECT webhook_log_id FROM claimed)
 RETURNING id`;
@@ -93,7 +98,7 @@ export class WebhookInboxRepository {
   /** Inserts rows in one statement; a row whose dedup_key is taken is skipped and its holder reported. */
   async insertMany(rows: readonly InboxRow[]): Promise<InsertManyResult> {
     if (rows.length === 0) return { inserted: new Set(), duplicates: new Map() };
-    const columns: unknown[][] = Array.from({ length: 17 }, () => new Array(rows.length));
+    const columns: unknown[][] = Array.from({ length: 18 }, () => new Array(rows.length));
     rows.forEach((r, i) => {
       columns[0][i] = r.id;
       columns[1][i] = r.connectionId;
@@ -112,6 +117,7 @@ export class WebhookInboxRepository {
       columns[14][i] = r.httpStatus;
       columns[15][i] = r.error;
       columns[16][i] = r.receivedAt;
+      columns[17][i] = r.jobId ?? null;
     });
     const result = await this.pool.query<{ id: string }>({
       name: 'webhook_inbox_insert',
@@ -162,8 +168,9 @@ export class WebhookInboxRepository {
       provider: string;
       received_at: Date;
       created_at: string;
+      job_id: string | null;
     }>(
-      `SELECT id, connection_id, provider, received_at, created_at::text AS created_at FROM webhook_logs
+      `SELECT id, connection_id, provider, received_at, created_at::text AS created_at, job_id FROM webhook_logs
         WHERE status = 'queued' AND connection_id IS NOT NULL
           AND (created_at, id) > ($1::timestamptz, $2::uuid)
           AND created_at <= now() - $3::int * interval '1 millisecond'
@@ -177,6 +184,7 @@ export class WebhookInboxRepository {
       provider: r.provider,
       receivedAt: r.received_at,
       createdAt: r.created_at,
+      jobId: r.job_id,
     }));
   }
 

@@ -21,10 +21,17 @@ export interface WebhookWork {
   attempt: number;
   /** No attempt follows this one if it fails (retryable or not). */
   finalAttempt: boolean;
+  /**
+   * Part of a batch job: a row an earlier attempt of the job already processed or failed for good
+   * is left as it is (outcome `settled`) when the job is retried for its other rows.
+   */
+  inBatch?: boolean;
 }
 
 export type WebhookOutcome =
   | { status: 'processed'; callId: string; duplicate: boolean }
+  /** A batch job's row that an earlier attempt settled (see WebhookWork.inBatch): not counted again. */
+  | { status: 'settled'; rowStatus: string }
   | { status: 'ignored'; reason: string }
   | { status: 'failed'; retryable: boolean; error: string };
 
@@ -96,6 +103,10 @@ export class WebhookBatchProcessor {
           retryable: false,
           error: `webhook log ${item.data.webhookLogId} not found`,
         };
+        return;
+      }
+      if (item.inBatch && (row.status === 'processed' || row.status === 'failed')) {
+        outcomes[index] = { status: 'settled', rowStatus: row.status };
         return;
       }
       if (row.status === 'rejected' || row.status === 'ignored') {
@@ -240,7 +251,7 @@ export class WebhookBatchProcessor {
         }
       } else if (outcome.status === 'ignored') {
         this.metrics.webhooksProcessed.inc({ provider, outcome: 'ignored' });
-      } else {
+      } else if (outcome.status === 'failed') {
         const final = !outcome.retryable || item.finalAttempt;
         this.metrics.webhooksProcessed.inc({ provider, outcome: final ? 'failed' : 'retried' });
         if (rows.has(item.data.webhookLogId)) {

@@ -12,20 +12,24 @@ import { SwitchboardMetrics } from '@switchboard/metrics';
 import {
   QueueName,
   WEBHOOK_BACKOFF,
+  isWebhookBatch,
   logWorkerErrors,
   workerConnection,
+  type AnyWebhookJobData,
   type WebhookJobData,
 } from '@switchboard/queue';
 import { UnrecoverableError, type Job, type WorkerOptions } from 'bullmq';
+import { batchJobResult, type BatchJobResult } from './batch-job-result.js';
 import { MicroBatcher } from './micro-batcher.js';
 import { WebhookBatchProcessor, type WebhookOutcome, type WebhookWork } from './webhook-batch.processor.js';
 import { webhookBackoffStrategy, webhookRetryPolicy } from './webhook-retry.js';
 
 /**
  * The BullMQ side of webhook processing. BullMQ hands jobs over one at a time (up to
- * WORKER_CONCURRENCY at once); each goes into a MicroBatcher and waits for its own outcome, so
- * storage runs one transaction per batch while every job still completes, retries or fails on
- * its own.
+ * WORKER_CONCURRENCY at once); a job carries one inbox row or, from a busy ingress, a batch of
+ * them. Every row goes into a MicroBatcher and waits for its own outcome, so storage runs one
+ * transaction per batch of rows while every row keeps its own outcome; a job completes, retries or
+ * fails as a unit.
  */
 @Injectable()
 export class WebhookWorkerHost extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
@@ -48,26 +52,35 @@ export class WebhookWorkerHost extends WorkerHost implements OnApplicationBootst
     });
   }
 
-  async process(job: Job<WebhookJobData>): Promise<WebhookOutcome> {
+  async process(job: Job<AnyWebhookJobData>): Promise<WebhookOutcome | BatchJobResult> {
     const started = performance.now();
     // Retries follow this worker's policy (WEBHOOK_MAX_ATTEMPTS, full-jitter backoff) whatever
     // backoff the producer put on the job: BullMQ reads both from the job it hands us.
     job.opts.attempts = this.maxAttempts;
     job.opts.backoff = { type: WEBHOOK_BACKOFF };
     const attempt = job.attemptsMade + 1;
-    const outcome = await this.batcher.submit({
-      data: job.data,
-      attempt,
-      finalAttempt: attempt >= this.maxAttempts,
-    });
+    const finalAttempt = attempt >= this.maxAttempts;
+    if (!isWebhookBatch(job.data)) {
+      const outcome = await this.batcher.submit({ data: job.data, attempt, finalAttempt });
+      this.observe(job.data, started);
+      if (outcome.status === 'failed') {
+        throw outcome.retryable ? new Error(outcome.error) : new UnrecoverableError(outcome.error);
+      }
+      return outcome;
+    }
+    const rows = job.data.rows;
+    const outcomes = await Promise.all(
+      rows.map((data) => this.batcher.submit({ data, attempt, finalAttempt, inBatch: true })),
+    );
+    for (const data of rows) this.observe(data, started);
+    return batchJobResult(outcomes);
+  }
+
+  private observe(data: WebhookJobData, started: number): void {
     this.metrics.webhookProcessingDuration.observe(
-      { provider: job.data.provider },
+      { provider: data.provider },
       (performance.now() - started) / 1000,
     );
-    if (outcome.status === 'failed') {
-      throw outcome.retryable ? new Error(outcome.error) : new UnrecoverableError(outcome.error);
-    }
-    return outcome;
   }
 
   onApplicationBootstrap(): void {
