@@ -254,7 +254,7 @@ export const EXPECTED: Record<keyof Environment, string> = {
   WORKER_CONCURRENCY: 'a whole number between 1 and 1000, e.g. 50',
   WEBHOOK_MAX_ATTEMPTS: 'a whole number between 1 and 100, e.g. 8',
   WORKER_PORT: 'a TCP port number for the worker health and metrics endpoint, 0 to disable, e.g. 3001',
-  WORKER_BATCH_SIZE: 'how many webhook jobs the worker stores per transaction, 1 to 1000, e.g. 100',
+  WORKER_BATCH_SIZE: 'how many webhooks the worker stores per transaction, 1 to 1000, e.g. 100',
   WORKER_BATCH_WAIT_MS: 'milliseconds a partial batch waits for more jobs, 0 to 1000, e.g. 5',
   WORKER_LOCK_DURATION_MS:
     'milliseconds a job lock lasts before the job counts as stalled, 1000 to 600000, e.g. 30000',

@@ -8,8 +8,19 @@ import { readString } from './payload-readers.js';
  * only), so one alias list covers camelCase, snake_case, PascalCase and token-shaped names.
  */
 export function normalizeKey(key: string): string {
-  return key.toLowerCase().replace(/[^a-z0-9]/g, '');
+  // Called for every payload key and every alias looked up, from a small vocabulary: remember
+  // recent answers (bounded, so keys an attacker invents cannot grow it without limit).
+  let normalized = normalizedKeys.get(key);
+  if (normalized === undefined) {
+    normalized = key.toLowerCase().replace(/[^a-z0-9]/g, '');
+    if (normalizedKeys.size >= NORMALIZED_KEYS_MAX) normalizedKeys.clear();
+    normalizedKeys.set(key, normalized);
+  }
+  return normalized;
 }
+
+const NORMALIZED_KEYS_MAX = 5_000;
+const normalizedKeys = new Map<string, string>();
 
 /**
  * Payload keys whose values are secrets: the webhook token and API credentials (the same names

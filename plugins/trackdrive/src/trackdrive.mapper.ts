@@ -79,6 +79,8 @@ const TAG_FIELDS: ReadonlyArray<readonly [string, readonly string[]]> = [
 
 /** Value at a dotted path ("offer.name"); only descends into plain objects. */
 function at(record: TrackDriveRecord, path: string): unknown {
+  // Most paths are one key: no split (and no array) for them; this runs for every alias of every event.
+  if (!path.includes('.')) return record[path];
   let current: unknown = record;
   for (const key of path.split('.')) {
     if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;

@@ -47,6 +47,24 @@ export function eventData(row: CallEventRow): Record<string, unknown> {
   return data;
 }
 
+/**
+ * An event as CALL_STORE_SQL's $1 takes it: the delivery keys at the top, the call as the event
+ * told it under `data` — which is also what call_events.data keeps, so it is serialized once.
+ */
+export function eventElement(row: CallEventRow): Record<string, unknown> {
+  return {
+    webhook_log_id: row.webhook_log_id,
+    webhook_log_created_at: row.webhook_log_created_at,
+    connection_id: row.connection_id,
+    provider: row.provider,
+    source: row.source,
+    event_type: row.event_type,
+    t: row.t,
+    occurred_at: row.occurred_at,
+    data: eventData(row),
+  };
+}
+
 const NUMERIC_14_4 = /^-?\d{1,10}(\.\d+)?$/;
 const MAX_INT = 2_147_483_647;
 

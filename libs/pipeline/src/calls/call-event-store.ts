@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { MappingWarning } from '@switchboard/core';
 import { DatabasePool } from '@switchboard/persistence';
-import { eventData, type CallEventRow } from './call-event-row.js';
-import { CALL_EVENTS_SQL, CALL_UPSERT_SQL } from './call-upsert.sql.js';
+import { eventElement, type CallEventRow } from './call-event-row.js';
+import { CALL_STORE_SQL } from './call-upsert.sql.js';
 
 /** An inbox row to mark processed in the same transaction, with the attempt that processed it. */
 export interface ProcessedLog {
@@ -31,21 +31,22 @@ export interface StoredCall {
   newEvents: StoredEvent[];
 }
 
-interface UpsertedRow {
-  id: string;
+/** A row of CALL_STORE_SQL's result: a call it touched, or an inbox id whose event it recorded now. */
+interface StoreResultRow {
+  id: string | null;
   connection_id: string;
   external_id: string;
   version: number;
   view_json: string;
+  recorded_webhook_log_id: string | null;
 }
 
 const key = (connectionId: unknown, externalId: unknown) => `${String(connectionId)}|${String(externalId)}`;
 
 /**
- * Stores a batch in one transaction: the call upsert (CALL_UPSERT_SQL, where the merge rule lives),
- * then the call_events rows and the inbox rows marked processed (CALL_EVENTS_SQL). Node never reads
- * a call to decide how to write it; it only hands the call ids the upsert returned to the second
- * statement. Both statements are prepared once per pooled connection.
+ * Stores a batch in one transaction of one statement (CALL_STORE_SQL, where the merge rule lives):
+ * the call upsert, the call_events rows and the inbox rows marked processed. Node never reads a call
+ * to decide how to write it. The statement is prepared once per pooled connection.
  */
 @Injectable()
 export class CallEventStore {
@@ -66,44 +67,21 @@ export class CallEventStore {
     client.on('error', onError);
     try {
       await client.query('BEGIN');
-      const calls =
-        events.length === 0
-          ? []
-          : (
-              await client.query<UpsertedRow>({
-                name: 'pipeline_call_upsert',
-                text: CALL_UPSERT_SQL,
-                values: [JSON.stringify(events)],
-              })
-            ).rows;
+      const { rows } = await client.query<StoreResultRow>({
+        name: 'pipeline_call_store',
+        text: CALL_STORE_SQL,
+        values: [JSON.stringify(events.map(eventElement)), JSON.stringify(processed)],
+      });
+      const calls = rows.filter((row): row is StoreResultRow & { id: string } => row.id !== null);
+      const fresh = new Set(rows.map((row) => row.recorded_webhook_log_id).filter((id) => id !== null));
       const byKey = new Map(calls.map((row) => [key(row.connection_id, row.external_id), row]));
       // Events whose call is not in the result were filtered out as redeliveries.
       const recorded = events.flatMap((event) => {
         const call = byKey.get(key(event.connection_id, event.external_id));
         return call ? [{ event, call }] : [];
       });
-      const inserted = await client.query<{ webhook_log_id: string | null }>({
-        name: 'pipeline_call_events',
-        text: CALL_EVENTS_SQL,
-        values: [
-          JSON.stringify(
-            recorded.map(({ event, call }) => ({
-              call_id: call.id,
-              connection_id: event.connection_id,
-              webhook_log_id: event.webhook_log_id,
-              webhook_log_created_at: event.webhook_log_created_at,
-              source: event.source,
-              event_type: event.event_type,
-              occurred_at: event.occurred_at,
-              data: eventData(event),
-            })),
-          ),
-          JSON.stringify(processed),
-        ],
-      });
       await client.query('COMMIT');
 
-      const fresh = new Set(inserted.rows.map((r) => r.webhook_log_id));
       const newEvents = new Map<string, StoredEvent[]>();
       for (const { event, call } of recorded) {
         // Sync events (no inbox row) are always new; webhook events only when their row was inserted now.

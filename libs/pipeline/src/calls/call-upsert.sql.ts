@@ -3,9 +3,9 @@ import { DEFAULT_STATUS_TIME, MAP_FIELDS, SCALAR_FIELDS, type ScalarField } from
 import { callViewJsonSql } from './call-view.js';
 
 /**
- * The statements that store a batch of normalized call events. CallEventStore runs them in one
- * transaction: CALL_UPSERT_SQL folds the events into `calls`, then CALL_EVENTS_SQL records each
- * event in `call_events` and marks its inbox row processed.
+ * The statement that stores a batch of normalized call events (CALL_STORE_SQL): it folds the events
+ * into `calls`, records each event in `call_events` and marks its inbox row processed. One
+ * statement, so each event's JSON is sent and parsed once (it is also the call_events row's data).
  *
  * Merge rule (a join-semilattice, so the result does not depend on arrival order or repeats):
  * - status: the greatest (stage, occurredAt, status) wins — never back to an earlier stage
@@ -53,15 +53,21 @@ const ROW_LAST_MS = `(extract(epoch FROM c.last_event_at) * 1000)::bigint`;
 const oldTime = (key: string) => `COALESCE((c.field_times->>'${key}')::bigint, ${ROW_LAST_MS})`;
 const newTime = (key: string) => `(EXCLUDED.field_times->>'${key}')::bigint`;
 
-const INPUT_COLUMNS = [
+/** Columns of an event element's delivery part (see eventElement): who sent it, when, from where. */
+const DELIVERY_COLUMNS = [
   'webhook_log_id uuid',
   'webhook_log_created_at timestamptz',
   'connection_id uuid',
   'provider text',
-  'external_id text',
   'source text',
+  'event_type text',
   't bigint',
   'occurred_at timestamptz',
+];
+
+/** Columns of an event element's `data` (the call as the event told it; also call_events.data). */
+const DATA_COLUMNS = [
+  'external_id text',
   'status call_status',
   ...SCALAR_FIELDS.map((f) => `${f.column} ${SQL_TYPE[f.kind]}`),
   ...MAP_FIELDS.map((m) => `${m} jsonb`),
@@ -177,7 +183,10 @@ function buildCallUpsertSql(): string {
   ];
 
   return `WITH input AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS e(${INPUT_COLUMNS.join(', ')})
+  SELECT x.*, d.*, el->'data' AS data
+  FROM jsonb_array_elements($1::jsonb) AS el,
+    jsonb_to_record(el) AS x(${DELIVERY_COLUMNS.join(', ')}),
+    jsonb_to_record(el->'data') AS d(${DATA_COLUMNS.join(', ')})
 ),
 fresh AS (
   -- A redelivered event (its inbox row already produced a call_events row) changes nothing; a
@@ -201,7 +210,8 @@ folded AS (
     ${folded.join(',\n    ')}
   FROM fresh f
   GROUP BY f.connection_id, f.external_id
-)
+),
+upserted AS (
 INSERT INTO calls AS c (${insertColumns.join(', ')})
 SELECT ${insertValues.join(', ')}
 FROM folded fo
@@ -212,38 +222,23 @@ ON CONFLICT (connection_id, external_id) DO UPDATE SET (${updateColumns.join(', 
   FROM (SELECT ${wins.join(',\n    ')}) w
   ${MAP_FIELDS.map(mapMerge).join('\n  ')}
 )
-RETURNING c.id, c.connection_id, c.external_id, c.version, ${callViewJsonSql('c')} AS view_json`;
-}
-
-/**
- * $1: jsonb array of event rows (see CallEventRow). Returns each call touched with its view as JSON
- * text (built here, so the worker hands it to the cache and the live stream as is).
- */
-export const CALL_UPSERT_SQL = buildCallUpsertSql();
-
-/**
- * $1: jsonb array of {call_id, connection_id, webhook_log_id, webhook_log_created_at, source,
- * event_type, occurred_at, data} for the events the upsert took in; $2: jsonb array of {id,
- * created_at, attempts, mapping_warnings?} of the inbox rows to mark processed (their mapping
- * warnings replace any an earlier attempt left). Returns the inbox ids whose event was recorded now
- * (not by an earlier delivery). Both tables are partitioned by created_at: given the inbox row's
- * created_at, each row is found in its one partition instead of probing every partition by id.
- */
-export const CALL_EVENTS_SQL = `WITH recorded AS (
+RETURNING c.id, c.connection_id, c.external_id, c.version, ${callViewJsonSql('c')} AS view_json
+),
+recorded AS (
   -- call_events is partitioned by created_at, so its unique index is (webhook_log_id, created_at):
   -- an event from a webhook takes its inbox row's created_at, which every redelivery of that row
   -- computes the same, so the pair is as unique as webhook_log_id. (Without an inbox row, e.g. one
   -- already dropped by retention, the event's own time, equally the same for every redelivery;
   -- sync events have no inbox row: now(). The inbox row is looked up only when the caller did not
-  -- pass its created_at.)
+  -- pass its created_at.) Every event of a call the upsert touched is offered; a redelivery's
+  -- conflicts and is not returned.
   INSERT INTO call_events (call_id, connection_id, webhook_log_id, source, event_type, occurred_at, data, created_at)
-  SELECT e.call_id, e.connection_id, e.webhook_log_id, e.source, e.event_type, e.occurred_at, e.data,
-    CASE WHEN e.webhook_log_id IS NULL THEN now() ELSE COALESCE(
-      e.webhook_log_created_at,
-      (SELECT wl.created_at FROM webhook_logs wl WHERE wl.id = e.webhook_log_id LIMIT 1),
-      e.occurred_at) END
-  FROM jsonb_to_recordset($1::jsonb) AS e(call_id uuid, connection_id uuid, webhook_log_id uuid,
-    webhook_log_created_at timestamptz, source text, event_type text, occurred_at timestamptz, data jsonb)
+  SELECT u.id, i.connection_id, i.webhook_log_id, i.source, i.event_type, i.occurred_at, i.data,
+    CASE WHEN i.webhook_log_id IS NULL THEN now() ELSE COALESCE(
+      i.webhook_log_created_at,
+      (SELECT wl.created_at FROM webhook_logs wl WHERE wl.id = i.webhook_log_id LIMIT 1),
+      i.occurred_at) END
+  FROM input i JOIN upserted u ON u.connection_id = i.connection_id AND u.external_id = i.external_id
   ON CONFLICT (webhook_log_id, created_at) DO NOTHING
   RETURNING webhook_log_id
 ),
@@ -255,4 +250,19 @@ processed AS (
   WHERE wl.id = x.id AND wl.created_at = x.created_at
   RETURNING wl.id
 )
-SELECT webhook_log_id FROM recorded`;
+SELECT id, connection_id, external_id, version, view_json, NULL::uuid AS recorded_webhook_log_id FROM upserted
+UNION ALL
+SELECT NULL, NULL, NULL, NULL, NULL, webhook_log_id FROM recorded WHERE webhook_log_id IS NOT NULL`;
+}
+
+/**
+ * $1: jsonb array of event elements (see eventElement); $2: jsonb array of {id, created_at,
+ * attempts, mapping_warnings?} of the inbox rows to mark processed (their mapping warnings replace
+ * any an earlier attempt left). One statement: the calls are upserted, every event of a call it
+ * touched is recorded in call_events, and the inbox rows are marked processed. Returns each call
+ * touched with its view as JSON text (built here, so the worker hands it to the cache and the live
+ * stream as is), then one row per inbox id whose event was recorded now (not by an earlier
+ * delivery). Both call_events and webhook_logs are partitioned by created_at: given the inbox row's
+ * created_at, each row is found in its one partition instead of probing every partition by id.
+ */
+export const CALL_STORE_SQL = buildCallUpsertSql();
