@@ -74,8 +74,8 @@ const CREDENTIALS: Record<string, Record<string, string>> = {
 };
 /** Worker settings for throughput, as docs/pipeline.md recommends (any can be overridden from the environment). */
 const WORKER_ENV: Record<string, string> = {
-  WORKER_CONCURRENCY: '1000',
-  WORKER_BATCH_SIZE: '400',
+  WORKER_CONCURRENCY: '200',
+  WORKER_BATCH_SIZE: '800',
   WORKER_BATCH_WAIT_MS: '5',
   DATABASE_POOL_SIZE: '6',
   LOG_LEVEL: 'info',

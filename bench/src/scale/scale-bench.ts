@@ -69,8 +69,8 @@ const RATE_LIMIT = { perSecond: 100, seconds: 3 };
 const CONNECTIONS_PER_PROVIDER = 4;
 /** Worker settings for throughput, as docs/pipeline.md recommends (each can be overridden). */
 const WORKER_ENV: Record<string, string> = {
-  WORKER_CONCURRENCY: '1000',
-  WORKER_BATCH_SIZE: '400',
+  WORKER_CONCURRENCY: '200',
+  WORKER_BATCH_SIZE: '800',
   WORKER_BATCH_WAIT_MS: '5',
   DATABASE_POOL_SIZE: '6',
 };

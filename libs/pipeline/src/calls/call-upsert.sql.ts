@@ -195,13 +195,17 @@ fresh AS (
   -- correlated NOT EXISTS under OR stays a per-row probe of the unique index (webhook_log_id,
   -- created_at), never a hash of the whole table. With the inbox row's created_at (the worker
   -- passes it) the probe is pruned to one partition; without it, every partition is probed.
+  -- OFFSET 0 keeps each probe a probe: without it the planner may turn NOT EXISTS into a hash of
+  -- the whole call_events partition, built for every batch (it counts on 100 input rows, and a
+  -- month's partition starts small), and the prepared statement keeps that plan as the partition
+  -- grows (seen in bench:pipeline as PostgreSQL's CPU per event growing with the table).
   SELECT i.* FROM input i
   WHERE i.webhook_log_id IS NULL
     OR (i.webhook_log_created_at IS NOT NULL AND NOT EXISTS (
       SELECT 1 FROM call_events ce
-      WHERE ce.webhook_log_id = i.webhook_log_id AND ce.created_at = i.webhook_log_created_at))
+      WHERE ce.webhook_log_id = i.webhook_log_id AND ce.created_at = i.webhook_log_created_at OFFSET 0))
     OR (i.webhook_log_created_at IS NULL AND NOT EXISTS (
-      SELECT 1 FROM call_events ce WHERE ce.webhook_log_id = i.webhook_log_id))
+      SELECT 1 FROM call_events ce WHERE ce.webhook_log_id = i.webhook_log_id OFFSET 0))
 ),
 ${MAP_FIELDS.map(mapFold).join(',\n')},
 folded AS (
