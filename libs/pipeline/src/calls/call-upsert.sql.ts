@@ -251,7 +251,11 @@ processed AS (
   SET status = 'processed', attempts = x.attempts, error = NULL, processed_at = now(), updated_at = now(),
     mapping_warnings = x.mapping_warnings
   FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, created_at timestamptz, attempts integer, mapping_warnings jsonb)
-  WHERE wl.id = x.id AND wl.created_at = x.created_at
+  -- Written so that no hash join is possible (no equality join clause), only a probe of the
+  -- primary key per row, in the one partition the created_at range prunes to at run time: with a
+  -- plain "wl.id = x.id AND wl.created_at = x.created_at" the planner hashed a whole small
+  -- partition, and the prepared statement kept that plan as the partition grew (bench:scale).
+  WHERE wl.id = ANY (ARRAY[x.id]) AND wl.created_at >= x.created_at AND wl.created_at <= x.created_at
   RETURNING wl.id
 )
 SELECT id, connection_id, external_id, version, view_json, NULL::uuid AS recorded_webhook_log_id FROM upserted
