@@ -186,18 +186,7 @@ async function main(): Promise<void> {
     }
     for (let i = 0; i < rows.length; i += 1000)
       await inbox.insertMany(rows.slice(i, i + 1000).map((r) => r.row));
-    const jobs = batches.flatMap((batch) =>
-      webhookJobsFor(
-        batch.map((row) => ({
-          id: row.id,
-          connectionId: row.connectionId as string,
-          provider: row.provider,
-          receivedAt: row.receivedAt,
-          jobId: row.jobId,
-        })),
-        config.webhook.maxAttempts,
-      ),
-    );
+    const jobs = batches.flatMap((batch) => webhookJobsFor(batch, config.webhook.maxAttempts));
     for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000));
     log(
       `loaded ${rows.length} inbox rows in ${jobs.length} jobs (${ROWS_PER_JOB} rows a job) in ${seconds(Date.now() - startLoad)} s`,

@@ -163,16 +163,7 @@ export class InboxWriter {
   /** addBulk for rows written as `queued`; on failure they go back to `received` for the relay. */
   private async enqueue(rows: InboxRow[]): Promise<boolean> {
     if (rows.length === 0) return false;
-    const jobs = webhookJobsFor(
-      rows.map((row) => ({
-        id: row.id,
-        connectionId: row.connectionId as string,
-        provider: row.provider,
-        receivedAt: row.receivedAt,
-        jobId: row.jobId,
-      })),
-      this.config.webhook.maxAttempts,
-    );
+    const jobs = webhookJobsFor(rows, this.config.webhook.maxAttempts);
     try {
       await withTimeout(this.queue.addBulk(jobs), this.options.enqueueTimeoutMs, 'enqueue');
       if (this.redisDown) {

@@ -1,4 +1,5 @@
 import type { JobsOptions } from 'bullmq';
+import type { InboxRow } from '@switchboard/persistence';
 import {
   MAX_ROWS_PER_WEBHOOK_JOB,
   webhookBatchJobData,
@@ -45,12 +46,14 @@ export function assignWebhookJobs(rows: ReadonlyArray<{ id: string; jobId?: stri
  * that were stored), and one per row without one.
  */
 export function webhookJobsFor(
-  rows: ReadonlyArray<WebhookJobSource & { jobId?: string | null }>,
+  rows: ReadonlyArray<Pick<InboxRow, 'id' | 'connectionId' | 'provider' | 'receivedAt' | 'jobId'>>,
   maxAttempts: number,
 ): WebhookJob[] {
   const jobs: WebhookJob[] = [];
   const batches = new Map<string, WebhookBatchJobData>();
-  for (const row of rows) {
+  for (const inboxRow of rows) {
+    // Only rows of a connection are queued.
+    const row = { ...inboxRow, connectionId: inboxRow.connectionId as string };
     if (!row.jobId) {
       jobs.push(webhookJob(row, maxAttempts));
       continue;

@@ -1,9 +1,15 @@
-import type pg from 'pg';
 import { Queue } from 'bullmq';
 import { rowsWithoutJob } from '@switchboard/ingress';
 import { QueueName, isWebhookBatch, webhookBatchJobId } from '@switchboard/queue';
 import { uniqueRedisPrefix } from '../../support/redis.js';
-import { PipelineHarness, redisConnection, waitFor, type TestConnection } from './pipeline-harness.js';
+import {
+  PipelineHarness,
+  cutWaitingWorker,
+  lockCalls,
+  redisConnection,
+  waitFor,
+  type TestConnection,
+} from './pipeline-harness.js';
 
 /**
  * Batch jobs (decision 0019): a busy ingress adds one job for the rows of one INSERT. Every row
@@ -141,24 +147,3 @@ describe('which queued rows have no job (real Redis)', () => {
     }
   });
 });
-
-/** Holds an exclusive lock on `calls` so the worker's store statement waits (and can be cut). */
-async function lockCalls(sql: pg.Pool): Promise<pg.PoolClient> {
-  const client = await sql.connect();
-  await client.query('BEGIN');
-  await client.query('LOCK TABLE calls IN ACCESS EXCLUSIVE MODE');
-  return client;
-}
-
-/** Terminates the worker connection that waits for the lock, as a database restart would. */
-async function cutWaitingWorker(sql: pg.Pool): Promise<void> {
-  let pid: number | undefined;
-  await waitFor(async () => {
-    const { rows } = await sql.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
-    );
-    pid = rows[0]?.pid;
-    return pid !== undefined;
-  });
-  await sql.query('SELECT pg_terminate_backend($1)', [pid]);
-}

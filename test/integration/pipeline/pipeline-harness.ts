@@ -258,3 +258,24 @@ export async function waitFor(
     await new Promise((resolve) => setTimeout(resolve, stepMs));
   }
 }
+
+/** Holds an exclusive lock on `calls` so the worker's store statement waits (and can be cut). */
+export async function lockCalls(sql: pg.Pool): Promise<pg.PoolClient> {
+  const client = await sql.connect();
+  await client.query('BEGIN');
+  await client.query('LOCK TABLE calls IN ACCESS EXCLUSIVE MODE');
+  return client;
+}
+
+/** Terminates the worker connection that waits for the lock, as a database restart would. */
+export async function cutWaitingWorker(sql: pg.Pool): Promise<void> {
+  let pid: number | undefined;
+  await waitFor(async () => {
+    const { rows } = await sql.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+    );
+    pid = rows[0]?.pid;
+    return pid !== undefined;
+  });
+  await sql.query('SELECT pg_terminate_backend($1)', [pid]);
+}

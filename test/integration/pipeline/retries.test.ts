@@ -1,5 +1,10 @@
-import type pg from 'pg';
-import { PipelineHarness, waitFor, type TestConnection } from './pipeline-harness.js';
+import {
+  PipelineHarness,
+  cutWaitingWorker,
+  lockCalls,
+  waitFor,
+  type TestConnection,
+} from './pipeline-harness.js';
 
 /**
  * Retries against real failures: the worker's database connection is cut while it waits for a
@@ -19,32 +24,11 @@ describe('retries (real PostgreSQL connection failures)', () => {
     await h?.stop();
   }, 60_000);
 
-  /** Holds an exclusive lock on `calls` so the worker's store statement waits (and can be cut). */
-  async function lockCalls(): Promise<pg.PoolClient> {
-    const client = await h.sql.connect();
-    await client.query('BEGIN');
-    await client.query('LOCK TABLE calls IN ACCESS EXCLUSIVE MODE');
-    return client;
-  }
-
-  /** Terminates the worker connection that waits for the lock, as a database restart would. */
-  async function cutWaitingWorker(): Promise<void> {
-    let pid: number | undefined;
-    await waitFor(async () => {
-      const { rows } = await h.sql.query<{ pid: number }>(
-        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
-      );
-      pid = rows[0]?.pid;
-      return pid !== undefined;
-    });
-    await h.sql.query('SELECT pg_terminate_backend($1)', [pid]);
-  }
-
   it('retries a webhook whose store failed because the database connection dropped, then stores it', async () => {
     const { calls, webhooks } = await h.lifecycle(connection, 1, Date.parse('2026-11-01T10:00:00.000Z'));
-    const lock = await lockCalls();
+    const lock = await lockCalls(h.sql);
     const [id] = await h.accept(connection, webhooks.slice(0, 1));
-    await cutWaitingWorker();
+    await cutWaitingWorker(h.sql);
     // The failed attempt is recorded on the row, which stays queued for the next one.
     await waitFor(async () => (await h.log(id)).attempts === 1);
     const between = await h.log(id);
@@ -63,11 +47,11 @@ describe('retries (real PostgreSQL connection failures)', () => {
 
   it('marks the row failed with the reason and attempts once WEBHOOK_MAX_ATTEMPTS is used up', async () => {
     const { webhooks } = await h.lifecycle(connection, 1, Date.parse('2026-11-02T10:00:00.000Z'));
-    const lock = await lockCalls();
+    const lock = await lockCalls(h.sql);
     try {
       const [id] = await h.accept(connection, webhooks.slice(0, 1));
       for (let attempt = 1; attempt <= 3; attempt++) {
-        await cutWaitingWorker();
+        await cutWaitingWorker(h.sql);
         await waitFor(async () => (await h.log(id)).attempts === attempt);
       }
       await waitFor(async () => (await h.queue.getJob(id).then((j) => j?.getState())) === 'failed');
