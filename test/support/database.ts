@@ -20,8 +20,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     name,
     url: databaseUrl(name),
-    drop: () =>
-      withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () => dropDatabase(name),
   };
 }
 
@@ -32,9 +31,28 @@ export async function createEmptyDatabase(): Promise<TestDatabase> {
   return {
     name,
     url: databaseUrl(name),
-    drop: () =>
-      withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () => dropDatabase(name),
   };
+}
+
+/**
+ * Drops a test database once the file's own connections have gone (at most ~3 s), then forcibly.
+ * A connection still closing when FORCE terminates it (a pool or driver that resolved its close a
+ * moment early) emits an error in this worker process that Jest pins on whichever test file runs
+ * next; CI saw one fail an unrelated test that way.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  await withAdmin(async (c) => {
+    for (let i = 0; i < 60; i++) {
+      const { rows } = await c.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+        [name],
+      );
+      if (rows[0].n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
 }
 
 async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {

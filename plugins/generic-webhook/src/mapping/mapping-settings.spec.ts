@@ -150,6 +150,15 @@ describe('settings.mapping checks', () => {
     expect(problems).toContainEqual({ field, message: expect.stringContaining(message) });
   });
 
+  it('quotes a table value that is not a string as JSON, whatever it holds', () => {
+    // fast-check found it: String() of {"toString": false} throws.
+    const { problems } = compileMapping({ mapping: { eventTypes: { '!': { toString: false } } } });
+    expect(problems).toContainEqual({
+      field: 'settings.mapping.eventTypes.!',
+      message: expect.stringMatching(/^\{"toString":false\} is not one of our /),
+    });
+  });
+
   it('never throws on any JSON, and every problem names a field under settings.mapping', () => {
     const keys = fc.constantFrom(
       'fields',

@@ -357,7 +357,7 @@ function compileTable<T extends string>(
     const key = tableKey(senderValue);
     if (!key) problem(where, 'has an empty sender value');
     else if (typeof ours !== 'string' || !(allowed as readonly string[]).includes(ours))
-      problem(`${where}.${senderValue}`, `"${String(ours)}" is not one of our ${what} (${list(allowed)})`);
+      problem(`${where}.${senderValue}`, `${shown(ours)} is not one of our ${what} (${list(allowed)})`);
     else if (table.has(key) && table.get(key) !== ours)
       problem(
         `${where}.${senderValue}`,
@@ -366,4 +366,10 @@ function compileTable<T extends string>(
     else table.set(key, ours as T);
   }
   return table;
+}
+
+/** A settings value as a problem quotes it: any JSON (String() throws on {"toString": false}). */
+function shown(value: unknown): string {
+  const text = typeof value === 'string' ? `"${value}"` : (JSON.stringify(value) ?? String(value));
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
