@@ -2,7 +2,6 @@ import type { JobsOptions } from 'bullmq';
 import type { InboxRow } from '@switchboard/persistence';
 import {
   MAX_ROWS_PER_WEBHOOK_JOB,
-  webhookBatchJobData,
   webhookBatchJobId,
   webhookJobData,
   webhookJobOptions,
@@ -53,7 +52,7 @@ export function webhookJobsFor(
   const batches = new Map<string, WebhookBatchJobData>();
   for (const inboxRow of rows) {
     // Only rows of a connection are queued.
-    const row = { ...inboxRow, connectionId: inboxRow.connectionId as string };
+    const row = inboxRow as WebhookJobSource & { jobId?: string | null };
     if (!row.jobId) {
       jobs.push(webhookJob(row, maxAttempts));
       continue;
@@ -63,7 +62,7 @@ export function webhookJobsFor(
       batch.rows.push(webhookJobData(row));
       continue;
     }
-    const data = webhookBatchJobData([row]);
+    const data: WebhookBatchJobData = { rows: [webhookJobData(row)] };
     batches.set(row.jobId, data);
     jobs.push({ name: row.provider, data, opts: webhookJobOptions(row.jobId, maxAttempts) });
   }

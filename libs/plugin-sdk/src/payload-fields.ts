@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readString } from './payload-readers.js';
+import { RecentAnswers } from './recent-answers.js';
 
 /**
  * Helpers for reading user-shaped payloads: providers let operators name the fields of a webhook
@@ -8,19 +9,11 @@ import { readString } from './payload-readers.js';
  * only), so one alias list covers camelCase, snake_case, PascalCase and token-shaped names.
  */
 export function normalizeKey(key: string): string {
-  // Called for every payload key and every alias looked up, from a small vocabulary: remember
-  // recent answers (bounded, so keys an attacker invents cannot grow it without limit).
-  let normalized = normalizedKeys.get(key);
-  if (normalized === undefined) {
-    normalized = key.toLowerCase().replace(/[^a-z0-9]/g, '');
-    if (normalizedKeys.size >= NORMALIZED_KEYS_MAX) normalizedKeys.clear();
-    normalizedKeys.set(key, normalized);
-  }
-  return normalized;
+  // Called for every payload key and every alias looked up, from a small vocabulary.
+  return normalizedKeys.get(key, (k) => k.toLowerCase().replace(/[^a-z0-9]/g, ''));
 }
 
-const NORMALIZED_KEYS_MAX = 5_000;
-const normalizedKeys = new Map<string, string>();
+const normalizedKeys = new RecentAnswers<string>(5_000);
 
 /**
  * Payload keys whose values are secrets: the webhook token and API credentials (the same names

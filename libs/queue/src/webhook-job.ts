@@ -1,5 +1,5 @@
 import type { JobsOptions } from 'bullmq';
-import type { WebhookBatchJobData, WebhookJobData } from './job-payloads.js';
+import type { WebhookJobData } from './job-payloads.js';
 
 /** Name of the webhook worker's backoff strategy (BullMQ `backoff.type`, registered by the worker). */
 export const WEBHOOK_BACKOFF = 'switchboard';
@@ -24,8 +24,8 @@ export function webhookJobData(row: WebhookJobSource): WebhookJobData {
 /**
  * Options of every webhook job — ingress, relay and replay alike. A one-row job's id is the row id
  * (a batch's, webhookBatchJobId), so BullMQ ignores an add for a job already queued (a relay racing
- * the ingress adds nothing); retries
- * use the worker's backoff; finished jobs are trimmed (webhook_logs keeps the history).
+ * the ingress adds nothing); retries use the worker's backoff; finished jobs are trimmed
+ * (webhook_logs keeps the history).
  */
 export function webhookJobOptions(jobId: string, maxAttempts: number): JobsOptions {
   return {
@@ -45,7 +45,3 @@ export const MAX_ROWS_PER_WEBHOOK_JOB = 100;
  * row's own job id (a replay removes a row's job by the row id and must not hit a batch).
  */
 export const webhookBatchJobId = (firstRowId: string): string => `batch-${firstRowId}`;
-
-export function webhookBatchJobData(rows: readonly WebhookJobSource[]): WebhookBatchJobData {
-  return { rows: rows.map(webhookJobData) };
-}

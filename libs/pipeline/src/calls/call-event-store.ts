@@ -74,16 +74,14 @@ export class CallEventStore {
       });
       const calls = rows.filter((row): row is StoreResultRow & { id: string } => row.id !== null);
       const fresh = new Set(rows.map((row) => row.recorded_webhook_log_id).filter((id) => id !== null));
-      const byKey = new Map(calls.map((row) => [key(row.connection_id, row.external_id), row]));
-      // Events whose call is not in the result were filtered out as redeliveries.
-      const recorded = events.flatMap((event) => {
-        const call = byKey.get(key(event.connection_id, event.external_id));
-        return call ? [{ event, call }] : [];
-      });
       await client.query('COMMIT');
 
+      const byKey = new Map(calls.map((row) => [key(row.connection_id, row.external_id), row]));
       const newEvents = new Map<string, StoredEvent[]>();
-      for (const { event, call } of recorded) {
+      for (const event of events) {
+        // Not in the result: every event of its call was filtered out as a redelivery.
+        const call = byKey.get(key(event.connection_id, event.external_id));
+        if (!call) continue;
         // Sync events (no inbox row) are always new; webhook events only when their row was inserted now.
         if (event.webhook_log_id !== null && !fresh.has(event.webhook_log_id as string)) continue;
         const list = newEvents.get(call.id) ?? [];

@@ -15,7 +15,7 @@ describe('batch job result', () => {
         duplicate,
         processed,
         { status: 'ignored', reason: 'webhook log is ignored' },
-        { status: 'settled', rowStatus: 'processed' },
+        { status: 'settled' },
       ]),
     ).toEqual({ processed: 2, duplicates: 1, ignored: 1, settled: 1 });
   });

@@ -31,7 +31,7 @@ export interface WebhookWork {
 export type WebhookOutcome =
   | { status: 'processed'; callId: string; duplicate: boolean }
   /** A batch job's row that an earlier attempt settled (see WebhookWork.inBatch): not counted again. */
-  | { status: 'settled'; rowStatus: string }
+  | { status: 'settled' }
   | { status: 'ignored'; reason: string }
   | { status: 'failed'; retryable: boolean; error: string };
 
@@ -106,7 +106,7 @@ export class WebhookBatchProcessor {
         return;
       }
       if (item.inBatch && (row.status === 'processed' || row.status === 'failed')) {
-        outcomes[index] = { status: 'settled', rowStatus: row.status };
+        outcomes[index] = { status: 'settled' };
         return;
       }
       if (row.status === 'rejected' || row.status === 'ignored') {

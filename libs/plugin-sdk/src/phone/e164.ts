@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { RecentAnswers } from '../recent-answers.js';
 
 /**
  * Normalizes a phone number as providers send it ("+1 (555) 010-2000", "15550102000",
@@ -12,16 +13,10 @@ export function toE164(value: unknown, defaultCountry: CountryCode = 'US'): stri
   if (!raw) return undefined;
   // Parsing is the costliest step of mapping a webhook, and the same numbers (tracking numbers,
   // buyers, repeat callers) come back all day: remember recent answers, within a bounded map.
-  const key = `${defaultCountry}|${raw}`;
-  if (recent.has(key)) return recent.get(key);
-  if (recent.size >= RECENT_MAX) recent.clear();
-  const result = parse(raw, defaultCountry);
-  recent.set(key, result);
-  return result;
+  return recent.get(`${defaultCountry}|${raw}`, () => parse(raw, defaultCountry));
 }
 
-const RECENT_MAX = 20_000;
-const recent = new Map<string, string | undefined>();
+const recent = new RecentAnswers<string | undefined>(20_000);
 
 function parse(raw: string, defaultCountry: CountryCode): string | undefined {
   const digits = raw.replace(/[^\d+]/g, '');
