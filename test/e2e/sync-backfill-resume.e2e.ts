@@ -32,8 +32,11 @@ describe('backfill resumes after its worker is SIGKILLed (built worker, child pr
         WORKER_STALLED_INTERVAL_MS: '1000',
         SYNC_SCHEDULE_ENABLED: 'false',
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      // Its warnings go through this process (never straight to the runner's own output, which a
+      // child that outlived the run would hold open).
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
+    child.stderr?.on('data', (d: Buffer) => process.stderr.write(d));
     children.push(child);
     return child;
   }
