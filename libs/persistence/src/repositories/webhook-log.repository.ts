@@ -113,17 +113,37 @@ const MAX_ERROR_LENGTH = 2_000;
 export class WebhookLogRepository {
   constructor(private readonly pool: DatabasePool) {}
 
-  /** The rows a batch of jobs names, in one query. Missing ids are simply absent. */
+  /**
+   * The rows a batch of jobs names, in one query. Missing ids are simply absent.
+   *
+   * Always through the primary key: a partition has no statistics until autovacuum first analyzes
+   * it (every month's starts empty; a burst fills it faster), and without them PostgreSQL took
+   * "id = ANY(800 ids)" for most of the partition and read all of it for every batch.
+   * PostgreSQL has no per-query hints; a transaction-local setting is the narrowest one.
+   */
   async loadForProcessing(ids: readonly string[]): Promise<LoadedWebhookLog[]> {
     if (ids.length === 0) return [];
-    const { rows } = await this.pool.query<LoadedWebhookLog>(
-      // Only what processing reads: every other column would be parsed per row for nothing.
-      `SELECT ${PROCESSING_COLUMNS},
-         to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at_key
-       FROM webhook_logs WHERE id = ANY($1::uuid[])`,
-      [ids],
-    );
-    return rows;
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL enable_seqscan = off');
+      const { rows } = await client.query<LoadedWebhookLog>(
+        // Only what processing reads: every other column would be parsed per row for nothing.
+        `SELECT ${PROCESSING_COLUMNS},
+           to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at_key
+         FROM webhook_logs WHERE id = ANY($1::uuid[])`,
+        [ids],
+      );
+      await client.query('COMMIT');
+      return rows;
+    } catch (error) {
+      // Whatever failed, this connection is not handed out again mid-transaction.
+      broken = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 
   /**

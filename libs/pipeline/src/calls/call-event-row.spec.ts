@@ -1,5 +1,5 @@
 import { MappingError } from '@switchboard/core';
-import { toCallEventRow, type CallEventInput } from './call-event-row.js';
+import { eventElement, serializeCallEvent, toCallEventRow, type CallEventInput } from './call-event-row.js';
 
 const input = (
   call: Record<string, unknown>,
@@ -62,5 +62,31 @@ describe('toCallEventRow with a text longer than its column', () => {
       { field: 'campaign_name', reason: 'longer than 255 characters; not stored', value: 'x'.repeat(80) },
     ]);
     expect(event.event.warnings).toEqual(row.mapping_warnings);
+  });
+});
+
+describe('serializeCallEvent', () => {
+  it('keeps the statement element as JSON text and the keys the store reads back', () => {
+    const row = toCallEventRow(input({ status: 'in_progress', tags: { source: 'ppc' } }));
+    const event = serializeCallEvent(row);
+    expect(JSON.parse(event.element)).toEqual(JSON.parse(JSON.stringify(eventElement(row))));
+    expect(JSON.parse(event.element).data).toMatchObject({
+      external_id: 'X1',
+      status: 'in_progress',
+      tags: { source: 'ppc' },
+    });
+    expect(event).toMatchObject({
+      connectionId: 'c1',
+      externalId: 'X1',
+      provider: 'retreaver',
+      webhookLogId: 'w1',
+      eventType: 'call.completed',
+      occurredAt: '2026-11-01T10:00:00.000Z',
+    });
+  });
+
+  it('gives a sync event (no inbox row) a null webhookLogId', () => {
+    const row = toCallEventRow({ ...input({}), source: 'sync', webhookLogId: undefined });
+    expect(serializeCallEvent(row).webhookLogId).toBeNull();
   });
 });

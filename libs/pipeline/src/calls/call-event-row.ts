@@ -65,6 +65,34 @@ export function eventElement(row: CallEventRow): Record<string, unknown> {
   };
 }
 
+/**
+ * An event ready for CALL_STORE_SQL: its element (eventElement) already as JSON text, and the few
+ * keys the caller reads back. A worker turns each mapped event into one as soon as it is mapped,
+ * so the payload's object tree dies young instead of living through the statement's round trip
+ * (the GC's old generation filled with them; a flat string is cheap to keep).
+ */
+export interface SerializedCallEvent {
+  readonly element: string;
+  readonly connectionId: string;
+  readonly externalId: string;
+  readonly provider: string;
+  readonly webhookLogId: string | null;
+  readonly eventType: string;
+  readonly occurredAt: string;
+}
+
+export function serializeCallEvent(row: CallEventRow): SerializedCallEvent {
+  return {
+    element: JSON.stringify(eventElement(row)),
+    connectionId: String(row.connection_id),
+    externalId: String(row.external_id),
+    provider: String(row.provider),
+    webhookLogId: (row.webhook_log_id as string | null) ?? null,
+    eventType: String(row.event_type),
+    occurredAt: String(row.occurred_at),
+  };
+}
+
 const NUMERIC_14_4 = /^-?\d{1,10}(\.\d+)?$/;
 const MAX_INT = 2_147_483_647;
 

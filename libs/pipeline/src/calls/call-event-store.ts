@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { MappingWarning } from '@switchboard/core';
 import { DatabasePool } from '@switchboard/persistence';
-import { eventElement, type CallEventRow } from './call-event-row.js';
+import { serializeCallEvent, type CallEventRow, type SerializedCallEvent } from './call-event-row.js';
 import { CALL_STORE_SQL } from './call-upsert.sql.js';
 
 /** An inbox row to mark processed in the same transaction, with the attempt that processed it. */
@@ -41,7 +41,7 @@ interface StoreResultRow {
   recorded_webhook_log_id: string | null;
 }
 
-const key = (connectionId: unknown, externalId: unknown) => `${String(connectionId)}|${String(externalId)}`;
+const key = (connectionId: string, externalId: string) => `${connectionId}|${externalId}`;
 
 /**
  * Stores a batch in one transaction of one statement (CALL_STORE_SQL, where the merge rule lives):
@@ -52,8 +52,12 @@ const key = (connectionId: unknown, externalId: unknown) => `${String(connection
 export class CallEventStore {
   constructor(private readonly pool: DatabasePool) {}
 
-  async store(
-    events: readonly CallEventRow[],
+  store(events: readonly CallEventRow[], processed: readonly ProcessedLog[] = []): Promise<StoredCall[]> {
+    return this.storeSerialized(events.map(serializeCallEvent), processed);
+  }
+
+  async storeSerialized(
+    events: readonly SerializedCallEvent[],
     processed: readonly ProcessedLog[] = [],
   ): Promise<StoredCall[]> {
     if (events.length === 0 && processed.length === 0) return [];
@@ -70,7 +74,7 @@ export class CallEventStore {
       const { rows } = await client.query<StoreResultRow>({
         name: 'pipeline_call_store',
         text: CALL_STORE_SQL,
-        values: [JSON.stringify(events.map(eventElement)), JSON.stringify(processed)],
+        values: [`[${events.map((event) => event.element).join(',')}]`, JSON.stringify(processed)],
       });
       const calls = rows.filter((row): row is StoreResultRow & { id: string } => row.id !== null);
       const fresh = new Set(rows.map((row) => row.recorded_webhook_log_id).filter((id) => id !== null));
@@ -80,15 +84,15 @@ export class CallEventStore {
       const newEvents = new Map<string, StoredEvent[]>();
       for (const event of events) {
         // Not in the result: every event of its call was filtered out as a redelivery.
-        const call = byKey.get(key(event.connection_id, event.external_id));
+        const call = byKey.get(key(event.connectionId, event.externalId));
         if (!call) continue;
         // Sync events (no inbox row) are always new; webhook events only when their row was inserted now.
-        if (event.webhook_log_id !== null && !fresh.has(event.webhook_log_id as string)) continue;
+        if (event.webhookLogId !== null && !fresh.has(event.webhookLogId)) continue;
         const list = newEvents.get(call.id) ?? [];
         list.push({
-          webhookLogId: (event.webhook_log_id as string | null) ?? null,
-          eventType: String(event.event_type),
-          occurredAt: String(event.occurred_at),
+          webhookLogId: event.webhookLogId,
+          eventType: event.eventType,
+          occurredAt: event.occurredAt,
         });
         newEvents.set(call.id, list);
       }

@@ -8,7 +8,7 @@ import {
   type WebhookLogFailure,
 } from '@switchboard/persistence';
 import type { WebhookJobData } from '@switchboard/queue';
-import { toCallEventRow, type CallEventRow } from '../calls/call-event-row.js';
+import { serializeCallEvent, toCallEventRow, type SerializedCallEvent } from '../calls/call-event-row.js';
 import { CallEventStore, type ProcessedLog, type StoredCall } from '../calls/call-event-store.js';
 import { StoredCallPublisher } from '../calls/stored-call-publisher.js';
 import { failureText, isTransientFailure } from './failure.js';
@@ -37,7 +37,7 @@ export type WebhookOutcome =
 
 interface Prepared {
   index: number;
-  row: CallEventRow;
+  event: SerializedCallEvent;
   log: ProcessedLog;
   warnings?: readonly MappingWarning[];
 }
@@ -89,7 +89,7 @@ export class WebhookBatchProcessor {
       return this.finish(
         work,
         work.map(() => outcome),
-        new Map(),
+        new Set(),
       );
     }
 
@@ -131,14 +131,16 @@ export class WebhookBatchProcessor {
         const event = adapter.capable('webhooks', 'mapWebhook').mapWebhook(inboundWebhookFromRow(row));
         prepared.push({
           index,
-          row: toCallEventRow({
-            connectionId: row.connection_id,
-            provider: row.provider,
-            source: 'webhook',
-            webhookLogId: row.id,
-            webhookLogCreatedAt: row.created_at_key,
-            event,
-          }),
+          event: serializeCallEvent(
+            toCallEventRow({
+              connectionId: row.connection_id,
+              provider: row.provider,
+              source: 'webhook',
+              webhookLogId: row.id,
+              webhookLogCreatedAt: row.created_at_key,
+              event,
+            }),
+          ),
           log: {
             id: row.id,
             created_at: row.created_at_key,
@@ -152,10 +154,14 @@ export class WebhookBatchProcessor {
       }
     });
 
+    // The rows (bodies, headers, parsed payloads) are not needed past mapping: let them go before
+    // the statement's round trip, or every one of them outlives two scavenges and is promoted.
+    const loaded = new Set(rows.keys());
+    rows.clear();
     const stored = await this.storeWithFallback(prepared, outcomes);
     // Cache and live stream: after the commit, best effort (the database is the record).
     await this.publisher.publish(stored);
-    return this.finish(work, outcomes, rows);
+    return this.finish(work, outcomes, loaded);
   }
 
   private async resolveAdapters(
@@ -183,8 +189,8 @@ export class WebhookBatchProcessor {
   private async storeWithFallback(prepared: Prepared[], outcomes: WebhookOutcome[]): Promise<StoredCall[]> {
     if (prepared.length === 0) return [];
     try {
-      const stored = await this.store.store(
-        prepared.map((p) => p.row),
+      const stored = await this.store.storeSerialized(
+        prepared.map((p) => p.event),
         prepared.map((p) => p.log),
       );
       this.settle(prepared, stored, outcomes);
@@ -201,7 +207,7 @@ export class WebhookBatchProcessor {
     const all: StoredCall[] = [];
     for (const p of prepared) {
       try {
-        const stored = await this.store.store([p.row], [p.log]);
+        const stored = await this.store.storeSerialized([p.event], [p.log]);
         this.settle([p], stored, outcomes);
         all.push(...stored);
       } catch (error) {
@@ -220,14 +226,14 @@ export class WebhookBatchProcessor {
       for (const event of call.newEvents) if (event.webhookLogId) fresh.add(event.webhookLogId);
     }
     for (const p of prepared) {
-      const callId = callByKey.get(`${p.row.connection_id as string}|${p.row.external_id as string}`);
+      const callId = callByKey.get(`${p.event.connectionId}|${p.event.externalId}`);
       // A redelivered event is filtered out before the upsert, so its call is not in the result.
       const duplicate = !fresh.has(p.log.id);
       outcomes[p.index] = { status: 'processed', callId: callId ?? '', duplicate };
       // Counted once per stored event (a redelivery's warnings were counted with the first one).
       if (!duplicate) {
         for (const w of p.warnings ?? [])
-          this.metrics.mappingWarnings.inc({ provider: String(p.row.provider), field: w.field });
+          this.metrics.mappingWarnings.inc({ provider: p.event.provider, field: w.field });
       }
     }
   }
@@ -236,7 +242,7 @@ export class WebhookBatchProcessor {
   private async finish(
     work: readonly WebhookWork[],
     outcomes: WebhookOutcome[],
-    rows: Map<string, LoadedWebhookLog>,
+    loaded: ReadonlySet<string>,
   ): Promise<WebhookOutcome[]> {
     const failures: WebhookLogFailure[] = [];
     const now = Date.now();
@@ -254,7 +260,7 @@ export class WebhookBatchProcessor {
       } else if (outcome.status === 'failed') {
         const final = !outcome.retryable || item.finalAttempt;
         this.metrics.webhooksProcessed.inc({ provider, outcome: final ? 'failed' : 'retried' });
-        if (rows.has(item.data.webhookLogId)) {
+        if (loaded.has(item.data.webhookLogId)) {
           failures.push({ id: item.data.webhookLogId, attempts: item.attempt, error: outcome.error, final });
         }
         if (final)
