@@ -29,8 +29,8 @@ function step(label, command, commandArgs, env = process.env) {
 }
 
 /** Runs a child, prefixing its lines; JSON log lines are shortened to "level message". */
-function launch(name, script, env, scriptArgs = []) {
-  const child = spawn(process.execPath, [script, ...scriptArgs], {
+function launch(name, script, env, scriptArgs = [], nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...scriptArgs], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -160,7 +160,14 @@ async function main() {
   step('applying migrations', process.execPath, ['apps/cli/bin/switchboard.js', 'migrate'], env);
 
   launch('api', 'apps/api/dist/main.js', env);
-  launch('worker', 'apps/worker/dist/main.js', env);
+  // The heap flags `npm run start:worker` uses (docs/pipeline.md, "Memory").
+  launch(
+    'worker',
+    'apps/worker/dist/main.js',
+    env,
+    [],
+    ['--max-old-space-size=160', '--heap-growing-percent=100'],
+  );
   const base = env.PUBLIC_BASE_URL;
   await waitReady(`http://127.0.0.1:${port}/health/ready`);
 

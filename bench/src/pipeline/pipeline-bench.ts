@@ -44,6 +44,7 @@ import {
   type ReferenceCall,
 } from '@switchboard/pipeline';
 import { QueueName } from '@switchboard/queue';
+import { WORKER_THROUGHPUT_ENV, workerNodeArgs } from '../common/worker-settings.js';
 import {
   acceptedInboxRow,
   callWebhooks,
@@ -72,17 +73,12 @@ const CREDENTIALS: Record<string, Record<string, string>> = {
   retreaver: { apiKey: 'retreaver-api-key', companyId: '1234' },
   trackdrive: { subdomain: 'acme', publicKey: 'public-key', privateKey: 'private-key' },
 };
-/** Worker settings for throughput, as docs/pipeline.md recommends (any can be overridden from the environment). */
+/** The recommended throughput settings (bench/src/common/worker-settings.ts), and quiet logs. */
 const WORKER_ENV: Record<string, string> = {
-  WORKER_CONCURRENCY: '200',
-  WORKER_BATCH_SIZE: '800',
-  WORKER_BATCH_WAIT_MS: '5',
-  DATABASE_POOL_SIZE: '6',
+  ...WORKER_THROUGHPUT_ENV,
   LOG_LEVEL: 'info',
   LOG_REQUESTS: 'false',
 };
-
-const DEFAULT_WORKER_NODE_ARGS = '--max-old-space-size=128';
 
 interface Connection {
   id: string;
@@ -111,12 +107,9 @@ async function main(): Promise<void> {
   for (const key of ['WORKER_LOCK_DURATION_MS', 'WORKER_STALLED_INTERVAL_MS', 'WEBHOOK_MAX_ATTEMPTS']) {
     if (process.env[key]) env[key] = process.env[key] as string;
   }
-  // Node flags for the worker. The default is the documented production setting (docs/pipeline.md,
-  // "Memory"): a heap cap, without which V8 on a large host lets garbage pile up to ~400 MB before
-  // collecting it. BENCH_WORKER_NODE_ARGS="" runs without it; "--prof" profiles.
-  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? DEFAULT_WORKER_NODE_ARGS)
-    .split(' ')
-    .filter(Boolean);
+  // Node flags for the worker: the documented production setting by default (docs/pipeline.md,
+  // "Memory"). BENCH_WORKER_NODE_ARGS="" runs without them; "--cpu-prof" profiles.
+  const nodeArgs = workerNodeArgs();
 
   log(
     `pipeline benchmark: ${ROWS} webhook rows, ${Math.round(DUPLICATE_RATE * 100)}% repeated deliveries, seed ${SEED}`,

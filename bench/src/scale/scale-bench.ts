@@ -31,6 +31,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createBenchDatabase, dropBenchDatabase } from '../common/bench-database.js';
 import { loadAverage } from '../common/process-cpu.js';
+import { workerNodeArgs as workerNodeArgsFor, workerThroughputEnv } from '../common/worker-settings.js';
 import { createConnection } from './bench-connections.js';
 import { cpuBetween, cpuSnapshot, type CpuSnapshot } from './component-cpu.js';
 import { Deployment, parseShape, shapeName, type Shape } from './deployment.js';
@@ -68,12 +69,6 @@ const REDELIVER_EVERY = 20;
 const RATE_LIMIT = { perSecond: 100, seconds: 3 };
 const CONNECTIONS_PER_PROVIDER = 4;
 /** Worker settings for throughput, as docs/pipeline.md recommends (each can be overridden). */
-const WORKER_ENV: Record<string, string> = {
-  WORKER_CONCURRENCY: '200',
-  WORKER_BATCH_SIZE: '800',
-  WORKER_BATCH_WAIT_MS: '5',
-  DATABASE_POOL_SIZE: '6',
-};
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -97,12 +92,8 @@ async function main(): Promise<void> {
     LOG_REQUESTS: 'false',
     SYNC_SCHEDULE_ENABLED: 'false',
   };
-  const workerEnv = Object.fromEntries(
-    Object.entries(WORKER_ENV).map(([key, value]) => [key, process.env[key] ?? value]),
-  );
-  const workerNodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '--max-old-space-size=128')
-    .split(' ')
-    .filter(Boolean);
+  const workerEnv = workerThroughputEnv();
+  const workerNodeArgs = workerNodeArgsFor();
   const pin = parsePin(process.env.BENCH_PIN);
   const cpus = os.cpus().length;
 
