@@ -166,7 +166,7 @@ async function main() {
     'apps/worker/dist/main.js',
     env,
     [],
-    ['--max-old-space-size=160', '--heap-growing-percent=100'],
+    ['--max-old-space-size=160', '--heap-growing-percent=75'],
   );
   const base = env.PUBLIC_BASE_URL;
   await waitReady(`http://127.0.0.1:${port}/health/ready`);

@@ -10,7 +10,7 @@ export const WORKER_THROUGHPUT_ENV: Readonly<Record<string, string>> = {
   DATABASE_POOL_SIZE: '6',
 };
 
-export const WORKER_NODE_ARGS = '--max-old-space-size=160 --heap-growing-percent=100';
+export const WORKER_NODE_ARGS = '--max-old-space-size=160 --heap-growing-percent=75';
 
 /** The worker's environment: the recommended settings, each overridden by the caller's environment. */
 export function workerThroughputEnv(): Record<string, string> {
