@@ -56,6 +56,7 @@ export class CallEventStore {
     return this.storeSerialized(events.map(serializeCallEvent), processed);
   }
 
+  /** The same for events already serialized (the worker serializes each one as it maps it). */
   async storeSerialized(
     events: readonly SerializedCallEvent[],
     processed: readonly ProcessedLog[] = [],
