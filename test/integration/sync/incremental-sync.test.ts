@@ -270,9 +270,10 @@ describe('scheduled (incremental) sync', () => {
         }),
       );
       expect(proxy.times.length).toBeGreaterThanOrEqual(24);
-      // One over in a single clock second is the limiter counting a request when it grants it and
-      // the proxy when it arrives (granted in a second's last milliseconds, it lands in the next).
-      expect(busiestSecond(proxy.times)).toBeLessThanOrEqual(5);
+      // Unshared, the two workers would send 8 in a second. A few over 4 in one clock second is the
+      // limiter counting a request when it grants it and the proxy when it arrives: granted in a
+      // second's last milliseconds, it lands in the next (two did on a loaded CI machine).
+      expect(busiestSecond(proxy.times)).toBeLessThanOrEqual(6);
       // Over the whole run, in the limiter's own one-second windows: within 5% of the limit.
       const spanned =
         Math.floor(proxy.times[proxy.times.length - 1] / 1000) - Math.floor(proxy.times[0] / 1000) + 1;
