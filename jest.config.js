@@ -13,6 +13,7 @@ for (const ws of rootPkg.workspaces) {
   workspaceMap[`^${name.replace('/', '\\/')}$`] = `<rootDir>/${ws}/${entry}`;
 }
 workspaceMap['^@switchboard\\/plugin-sdk\\/testing$'] = '<rootDir>/libs/plugin-sdk/src/testing/index.ts';
+workspaceMap['^@switchboard\\/persistence\\/prisma$'] = '<rootDir>/libs/persistence/src/prisma.ts';
 
 const swc = [
   '@swc/jest',

@@ -1,5 +1,4 @@
 export * from './database/database-pool.js';
-export * from './database/prisma.service.js';
 export * from './persistence.module.js';
 export * from './repositories/connection.repository.js';
 export * from './repositories/webhook-inbox.repository.js';
@@ -16,7 +15,6 @@ export * from './audit/audit-log.js';
 export * from './repositories/sync-status.repository.js';
 export * from './repositories/sync-run.repository.js';
 export * from './migrations/migration-runner.js';
-export { Prisma } from './generated/prisma/client.js';
 export type {
   Call,
   CallEvent,

@@ -1,7 +1,6 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@switchboard/config';
 import { DatabasePool } from './database/database-pool.js';
-import { PrismaService } from './database/prisma.service.js';
 import { ConnectionRepository } from './repositories/connection.repository.js';
 import { WebhookInboxRepository } from './repositories/webhook-inbox.repository.js';
 import { InboxBacklogRepository } from './repositories/inbox-backlog.repository.js';
@@ -25,7 +24,6 @@ import { SyncRunRepository } from './repositories/sync-run.repository.js';
       useFactory: (config: AppConfig) => new DatabasePool(config.databaseUrl, config.databasePoolSize),
       inject: [AppConfig],
     },
-    PrismaService,
     ConnectionRepository,
     WebhookInboxRepository,
     InboxBacklogRepository,
@@ -43,7 +41,6 @@ import { SyncRunRepository } from './repositories/sync-run.repository.js';
   ],
   exports: [
     DatabasePool,
-    PrismaService,
     ConnectionRepository,
     WebhookInboxRepository,
     InboxBacklogRepository,

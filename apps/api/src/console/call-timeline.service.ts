@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { PrismaService } from '@switchboard/persistence';
+import { PrismaService } from '@switchboard/persistence/prisma';
 
 export interface TimelineEvent {
   id: string;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PrismaService } from '@switchboard/persistence/prisma';
 import { CallTimelineService } from './call-timeline.service.js';
 import { ConsoleApiController } from './console-api.controller.js';
 import { OverviewService } from './overview.service.js';
@@ -6,6 +7,7 @@ import { OverviewService } from './overview.service.js';
 /** The API additions behind the web console (overview, whoami, credential forms, call timeline). */
 @Module({
   controllers: [ConsoleApiController],
-  providers: [OverviewService, CallTimelineService],
+  // Prisma serves only these queries: the client is loaded by the API, never by the worker.
+  providers: [PrismaService, OverviewService, CallTimelineService],
 })
 export class ConsoleApiModule {}

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { ProviderRegistry } from '@switchboard/core';
-import { PrismaService } from '@switchboard/persistence';
+import { PrismaService } from '@switchboard/persistence/prisma';
 import { QueueName } from '@switchboard/queue';
 import type { Queue } from 'bullmq';
 

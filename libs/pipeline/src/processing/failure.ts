@@ -27,7 +27,7 @@ const TRANSIENT_NODE_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
-/** Prisma's "cannot reach / lost the database" codes (the connection lookups go through Prisma). */
+/** Prisma's "cannot reach / lost the database" codes (the API's console queries go through Prisma). */
 const TRANSIENT_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 
 const TRANSIENT_MESSAGES = [
