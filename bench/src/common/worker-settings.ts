@@ -4,7 +4,7 @@
  * replaces the Node flags (`npm run start:worker` and docker-compose.yml start the worker with them).
  */
 export const WORKER_THROUGHPUT_ENV: Readonly<Record<string, string>> = {
-  WORKER_CONCURRENCY: '200',
+  WORKER_CONCURRENCY: '300',
   WORKER_BATCH_SIZE: '1000',
   WORKER_BATCH_WAIT_MS: '5',
   DATABASE_POOL_SIZE: '6',
