@@ -5,6 +5,7 @@
 //   npm start -- --no-simulators   platform only
 //   npm start -- --calls-per-second 2
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { resolveDevKeys, writeCliEnv } from './dev-keys.js';
@@ -26,6 +27,12 @@ function step(label, command, commandArgs, env = process.env) {
   say(label);
   const result = spawnSync(command, commandArgs, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env });
   if (result.status !== 0) throw new Error(`${label} failed`);
+}
+
+/** The Node flags of `npm run start:worker` (its heap settings: docs/pipeline.md, "Memory"). */
+function workerNodeArgs() {
+  const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  return scripts['start:worker'].split(' ').filter((arg) => arg.startsWith('--'));
 }
 
 /** Runs a child, prefixing its lines; JSON log lines are shortened to "level message". */
@@ -160,14 +167,7 @@ async function main() {
   step('applying migrations', process.execPath, ['apps/cli/bin/switchboard.js', 'migrate'], env);
 
   launch('api', 'apps/api/dist/main.js', env);
-  // The heap flags `npm run start:worker` uses (docs/pipeline.md, "Memory").
-  launch(
-    'worker',
-    'apps/worker/dist/main.js',
-    env,
-    [],
-    ['--max-old-space-size=160', '--heap-growing-percent=75'],
-  );
+  launch('worker', 'apps/worker/dist/main.js', env, [], workerNodeArgs());
   const base = env.PUBLIC_BASE_URL;
   await waitReady(`http://127.0.0.1:${port}/health/ready`);
 

@@ -15,24 +15,18 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const template = process.env.SWITCHBOARD_TEST_TEMPLATE_DB;
   if (!template) throw new Error('SWITCHBOARD_TEST_TEMPLATE_DB is not set: run through jest (global setup)');
-  const name = `sb_test_${process.env.SWITCHBOARD_TEST_RUN_ID ?? process.ppid}_${randomBytes(5).toString('hex')}`;
-  await withAdmin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
-  return {
-    name,
-    url: databaseUrl(name),
-    drop: () => dropDatabase(name),
-  };
+  return createDatabase(`TEMPLATE "${template}"`);
 }
 
 /** An empty database (no migrations), for the migration runner's own tests. */
-export async function createEmptyDatabase(): Promise<TestDatabase> {
+export function createEmptyDatabase(): Promise<TestDatabase> {
+  return createDatabase('');
+}
+
+async function createDatabase(options: string): Promise<TestDatabase> {
   const name = `sb_test_${process.env.SWITCHBOARD_TEST_RUN_ID ?? process.ppid}_${randomBytes(5).toString('hex')}`;
-  await withAdmin((c) => c.query(`CREATE DATABASE "${name}"`));
-  return {
-    name,
-    url: databaseUrl(name),
-    drop: () => dropDatabase(name),
-  };
+  await withAdmin((c) => c.query(`CREATE DATABASE "${name}" ${options}`));
+  return { name, url: databaseUrl(name), drop: () => dropDatabase(name) };
 }
 
 /**

@@ -1,7 +1,9 @@
+import * as fs from 'node:fs';
+
 /**
  * The worker as docs/pipeline.md recommends running it for throughput, shared by bench:pipeline and
  * bench:scale. Each variable can be overridden from the environment; BENCH_WORKER_NODE_ARGS
- * replaces the Node flags (`npm run start:worker` and docker-compose.yml start the worker with them).
+ * replaces the Node flags.
  */
 export const WORKER_THROUGHPUT_ENV: Readonly<Record<string, string>> = {
   WORKER_CONCURRENCY: '300',
@@ -10,7 +12,15 @@ export const WORKER_THROUGHPUT_ENV: Readonly<Record<string, string>> = {
   DATABASE_POOL_SIZE: '6',
 };
 
-export const WORKER_NODE_ARGS = '--max-old-space-size=160 --heap-growing-percent=75';
+/** The Node flags `npm run start:worker` starts the worker with (package.json is their one source). */
+export const WORKER_NODE_ARGS: string = (
+  JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    scripts: Record<string, string>;
+  }
+).scripts['start:worker']
+  .split(' ')
+  .filter((arg) => arg.startsWith('--'))
+  .join(' ');
 
 /** The worker's environment: the recommended settings, each overridden by the caller's environment. */
 export function workerThroughputEnv(): Record<string, string> {

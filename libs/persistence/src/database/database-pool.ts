@@ -33,6 +33,35 @@ export class DatabasePool extends pg.Pool {
     this.poolLogger.log('PostgreSQL reachable again');
   }
 
+  /**
+   * Runs `work` in a transaction on one pooled connection: COMMIT when it resolves, ROLLBACK when it
+   * throws. A connection that errors meanwhile (dropped mid-transaction) or cannot roll back is
+   * destroyed rather than handed out again. A checked-out client has no error listener of its own:
+   * without this one, a dropped connection would be an uncaught 'error' event.
+   */
+  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw error;
+    } finally {
+      client.removeListener('error', onError);
+      client.release(broken);
+    }
+  }
+
   /** SELECT 1 with a deadline; used by readiness checks. */
   async ping(timeoutMs = 2_000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;

@@ -123,10 +123,7 @@ export class WebhookLogRepository {
    */
   async loadForProcessing(ids: readonly string[]): Promise<LoadedWebhookLog[]> {
     if (ids.length === 0) return [];
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
+    return this.pool.transaction(async (client) => {
       await client.query('SET LOCAL enable_seqscan = off');
       const { rows } = await client.query<LoadedWebhookLog>(
         // Only what processing reads: every other column would be parsed per row for nothing.
@@ -135,15 +132,8 @@ export class WebhookLogRepository {
          FROM webhook_logs WHERE id = ANY($1::uuid[])`,
         [ids],
       );
-      await client.query('COMMIT');
       return rows;
-    } catch (error) {
-      // Whatever failed, this connection is not handed out again mid-transaction.
-      broken = error instanceof Error ? error : new Error(String(error));
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    });
   }
 
   /**

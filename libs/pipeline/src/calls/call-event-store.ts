@@ -62,60 +62,41 @@ export class CallEventStore {
     processed: readonly ProcessedLog[] = [],
   ): Promise<StoredCall[]> {
     if (events.length === 0 && processed.length === 0) return [];
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    // A checked-out client has no listener of its own: a connection dropped mid-transaction would
-    // otherwise be an uncaught 'error' event (the statement in flight rejects as well).
-    const onError = (error: Error) => {
-      broken = error;
-    };
-    client.on('error', onError);
-    try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<StoreResultRow>({
+    const rows = await this.pool.transaction(async (client) => {
+      const result = await client.query<StoreResultRow>({
         name: 'pipeline_call_store',
         text: CALL_STORE_SQL,
         values: [`[${events.map((event) => event.element).join(',')}]`, JSON.stringify(processed)],
       });
-      const calls = rows.filter((row): row is StoreResultRow & { id: string } => row.id !== null);
-      const fresh = new Set(rows.map((row) => row.recorded_webhook_log_id).filter((id) => id !== null));
-      await client.query('COMMIT');
-
-      const byKey = new Map(calls.map((row) => [key(row.connection_id, row.external_id), row]));
-      const newEvents = new Map<string, StoredEvent[]>();
-      for (const event of events) {
-        // Not in the result: every event of its call was filtered out as a redelivery.
-        const call = byKey.get(key(event.connectionId, event.externalId));
-        if (!call) continue;
-        // Sync events (no inbox row) are always new; webhook events only when their row was inserted now.
-        if (event.webhookLogId !== null && !fresh.has(event.webhookLogId)) continue;
-        const list = newEvents.get(call.id) ?? [];
-        list.push({
-          webhookLogId: event.webhookLogId,
-          eventType: event.eventType,
-          occurredAt: event.occurredAt,
-        });
-        newEvents.set(call.id, list);
-      }
-      return calls.map((row) => ({
-        id: row.id,
-        connectionId: row.connection_id,
-        externalId: row.external_id,
-        version: row.version,
-        viewJson: row.view_json,
-        newEvents: (newEvents.get(row.id) ?? []).sort(
-          (a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt),
-        ),
-      }));
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-        // The connection itself is gone: it must not go back to the pool.
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      return result.rows;
+    });
+    const calls = rows.filter((row): row is StoreResultRow & { id: string } => row.id !== null);
+    const fresh = new Set(rows.map((row) => row.recorded_webhook_log_id).filter((id) => id !== null));
+    const byKey = new Map(calls.map((row) => [key(row.connection_id, row.external_id), row]));
+    const newEvents = new Map<string, StoredEvent[]>();
+    for (const event of events) {
+      // Not in the result: every event of its call was filtered out as a redelivery.
+      const call = byKey.get(key(event.connectionId, event.externalId));
+      if (!call) continue;
+      // Sync events (no inbox row) are always new; webhook events only when their row was inserted now.
+      if (event.webhookLogId !== null && !fresh.has(event.webhookLogId)) continue;
+      const list = newEvents.get(call.id) ?? [];
+      list.push({
+        webhookLogId: event.webhookLogId,
+        eventType: event.eventType,
+        occurredAt: event.occurredAt,
       });
-      throw error;
-    } finally {
-      client.removeListener('error', onError);
-      client.release(broken);
+      newEvents.set(call.id, list);
     }
+    return calls.map((row) => ({
+      id: row.id,
+      connectionId: row.connection_id,
+      externalId: row.external_id,
+      version: row.version,
+      viewJson: row.view_json,
+      newEvents: (newEvents.get(row.id) ?? []).sort(
+        (a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt),
+      ),
+    }));
   }
 }

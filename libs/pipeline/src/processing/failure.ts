@@ -27,9 +27,6 @@ const TRANSIENT_NODE_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
-/** Prisma's "cannot reach / lost the database" codes (the API's console queries go through Prisma). */
-const TRANSIENT_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
-
 const TRANSIENT_MESSAGES = [
   /Can't reach database server/i,
   /Connection terminated/i,
@@ -46,18 +43,14 @@ const TRANSIENT_MESSAGES = [
  */
 export function isTransientFailure(error: unknown, depth = 0): boolean {
   if (error instanceof ProviderError) return error.retryable;
-  const e = error as
-    { code?: unknown; errorCode?: unknown; name?: unknown; message?: unknown; cause?: unknown } | undefined;
+  const e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
   const code = typeof e?.code === 'string' ? e.code : undefined;
   if (code && (code.startsWith('08') || TRANSIENT_SQLSTATES.has(code) || TRANSIENT_NODE_CODES.has(code))) {
     return true;
   }
-  const prismaCode = typeof e?.errorCode === 'string' ? e.errorCode : code;
-  if (prismaCode && TRANSIENT_PRISMA_CODES.has(prismaCode)) return true;
-  if (e?.name === 'PrismaClientInitializationError') return true;
   const message = typeof e?.message === 'string' ? e.message : '';
   if (TRANSIENT_MESSAGES.some((pattern) => pattern.test(message))) return true;
-  // Drivers wrap the socket or server error (Prisma's adapter errors and the like).
+  // Drivers wrap the socket or server error.
   return depth < 3 && e?.cause !== undefined && isTransientFailure(e.cause, depth + 1);
 }
 
